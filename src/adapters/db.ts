@@ -1,0 +1,63 @@
+import { openDB, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import type { DeviceIdentity } from '../core/device/identity.ts';
+
+/**
+ * The handset's IndexedDB database. The schema is versioned from day one: each entry of
+ * `migrations` upgrades from version i to i+1, so any older database can be brought
+ * up to date without losing data. Add a migration; never edit a released one.
+ * Record schema changes in CHANGELOG.md.
+ */
+export interface HandsetDbSchema {
+  /** Small key/value records: `identity`, device settings. */
+  device: { key: string; value: unknown };
+}
+
+export type HandsetDb = IDBPDatabase<HandsetDbSchema>;
+type UpgradeTx = IDBPTransaction<HandsetDbSchema, StoreNames<HandsetDbSchema>[], 'versionchange'>;
+
+export interface Migration {
+  /** What the migration does, for the changelog and for errors. */
+  description: string;
+  run(db: IDBPDatabase<HandsetDbSchema>, tx: UpgradeTx): void;
+}
+
+export const migrations: Migration[] = [
+  {
+    description: 'v1: device store for the identity and settings',
+    run(db) {
+      db.createObjectStore('device');
+    },
+  },
+];
+
+export const SCHEMA_VERSION = migrations.length;
+
+export const DEFAULT_DB_NAME = 'ota-handset';
+
+/**
+ * Opens (creating or upgrading) the database. `version` lets the migration test open an
+ * older schema. Tests in Node install fake-indexeddb as `globalThis.indexedDB` first.
+ */
+export async function openHandsetDb(
+  name: string = DEFAULT_DB_NAME,
+  version: number = SCHEMA_VERSION,
+): Promise<HandsetDb> {
+  const db = await openDB<HandsetDbSchema>(name, version, {
+    upgrade(upgrading, oldVersion, newVersion, tx) {
+      for (let v = oldVersion; v < (newVersion ?? version); v++) migrations[v]!.run(upgrading, tx);
+    },
+    blocking() {
+      // Another tab wants a newer schema: let it upgrade rather than block it.
+      db.close();
+    },
+  });
+  return db;
+}
+
+export async function loadIdentity(db: HandsetDb): Promise<DeviceIdentity | undefined> {
+  return (await db.get('device', 'identity')) as DeviceIdentity | undefined;
+}
+
+export async function saveIdentity(db: HandsetDb, identity: DeviceIdentity): Promise<void> {
+  await db.put('device', identity, 'identity');
+}

@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createStaticAppHandler } from '../../server/static-app.ts';
+import { listen } from '../../server/listen.ts';
+import { EXIT } from '../exit-codes.ts';
+import { UsageError, type CliIo } from '../io.ts';
+import type { Verb } from '../verb.ts';
+
+const defaultAppDir = fileURLToPath(new URL('../../../dist', import.meta.url));
+
+export function parsePort(text: string | undefined, fallback: number, name: string): number {
+  if (text === undefined || text === '') return fallback;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${name} must be a port number 0-65535, got "${text}"`);
+  return port;
+}
+
+export const serveVerb: Verb = {
+  name: 'serve',
+  summary: 'serve the built handset app on 127.0.0.1 (what `npm start` runs)',
+  usage: [
+    'Usage: ota-handset serve [--port N] [--host ADDR] [--app-dir DIR]',
+    '',
+    '  --port N       port for the app (default: $OTA_APP_PORT or 4173; 0 picks a free port)',
+    '  --host ADDR    address to listen on (default: $OTA_HOST or 127.0.0.1)',
+    '  --app-dir DIR  the built app (default: dist/, made by `npm run build`)',
+  ].join('\n'),
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values } = parseArgs({
+      args,
+      options: { port: { type: 'string' }, host: { type: 'string' }, 'app-dir': { type: 'string' } },
+      strict: true,
+    });
+    const port = parsePort(values.port ?? process.env.OTA_APP_PORT, 4173, '--port');
+    const host = values.host ?? process.env.OTA_HOST ?? '127.0.0.1';
+    const appDir = values['app-dir'] ?? defaultAppDir;
+    if (!existsSync(`${appDir}/index.html`)) {
+      io.err(`error not-built: no app in ${appDir}; run \`npm run build\` first (\`npm start\` does both)\n`);
+      return EXIT.failed;
+    }
+    const serveStatic = createStaticAppHandler(appDir);
+    const server = createServer((req, res) => {
+      serveStatic(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    });
+    try {
+      const actual = await listen(server, port, host, 'app');
+      io.out(`ota-handset app:  http://${host}:${actual}/\n`);
+    } catch (error) {
+      io.err(`error port-in-use: ${(error as Error).message}\n`);
+      return EXIT.failed;
+    }
+    await new Promise<void>((resolve) => {
+      const stop = () => server.close(() => resolve());
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    return EXIT.ok;
+  },
+};
