@@ -27,7 +27,10 @@ const ioGlobals = [
   'process',
   'Buffer',
   'require',
-].map((name) => ({ name, message: 'The core is pure: reach the outside world through a port in core/ports.ts.' }));
+].map((name) => ({
+  name,
+  message: 'The core is pure: reach the outside world through a port in core/ports.ts.',
+}));
 
 export default ts.config(
   { ignores: ['dist/', 'dev-dist/', 'node_modules/', 'test-results/', 'bench/results/'] },
@@ -60,8 +63,14 @@ export default ts.config(
           patterns: [
             { group: ['idb', 'idb/*'], message: 'The core must not use IndexedDB; use the TreeStore port.' },
             { group: ['svelte', 'svelte/*'], message: 'The core must not depend on Svelte.' },
-            { group: ['node:*', 'fs', 'path', 'http', 'https', 'crypto'], message: 'The core runs in the browser too.' },
-            { group: ['**/adapters/**', '**/state/**', '**/ui/**', '**/cli/**', '**/server/**'], message: 'The core imports nothing from outer layers.' },
+            {
+              group: ['node:*', 'fs', 'path', 'http', 'https', 'crypto'],
+              message: 'The core runs in the browser too.',
+            },
+            {
+              group: ['**/adapters/**', '**/state/**', '**/ui/**', '**/cli/**', '**/server/**'],
+              message: 'The core imports nothing from outer layers.',
+            },
           ],
         },
       ],

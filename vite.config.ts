@@ -12,7 +12,8 @@ export default defineConfig({
       manifest: {
         name: 'ota-handset',
         short_name: 'ota-handset',
-        description: 'An MMS / Push-to-talk handset provisioned over the air (OMA CP) and managed by OMA DM 1.2.',
+        description:
+          'An MMS / Push-to-talk handset provisioned over the air (OMA CP) and managed by OMA DM 1.2.',
         theme_color: '#1f3b57',
         background_color: '#0f1720',
         display: 'standalone',

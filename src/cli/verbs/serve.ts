@@ -13,7 +13,8 @@ const defaultAppDir = fileURLToPath(new URL('../../../dist', import.meta.url));
 export function parsePort(text: string | undefined, fallback: number, name: string): number {
   if (text === undefined || text === '') return fallback;
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${name} must be a port number 0-65535, got "${text}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`${name} must be a port number 0-65535, got "${text}"`);
   return port;
 }
 

@@ -1,0 +1,44 @@
+import { loadIdentity, openHandsetDb, saveIdentity, SCHEMA_VERSION, type HandsetDb } from '../adapters/db.ts';
+import { assertValidIdentity, type DeviceIdentity } from '../core/device/identity.ts';
+
+/** What the status bar says the handset is doing. Later capabilities set it. */
+export type DeviceActivity =
+  'idle' | 'connecting' | 'in-session' | 'waiting-for-you' | 'notification-pending';
+
+export const activityLabels: Record<DeviceActivity, string> = {
+  idle: 'Idle',
+  connecting: 'Connecting',
+  'in-session': 'Session active',
+  'waiting-for-you': 'Waiting for you',
+  'notification-pending': 'Notification pending',
+};
+
+/** The handset's identity and storage, loaded once at start-up. */
+export class DeviceState {
+  identity = $state<DeviceIdentity | null>(null);
+  loading = $state(true);
+  /** A problem opening or writing storage, shown to the user instead of a blank screen. */
+  storageError = $state<string | null>(null);
+  activity = $state<DeviceActivity>('idle');
+  readonly schemaVersion = SCHEMA_VERSION;
+  #db: HandsetDb | null = null;
+
+  async load(): Promise<void> {
+    try {
+      this.#db = await openHandsetDb();
+      this.identity = (await loadIdentity(this.#db)) ?? null;
+    } catch (error) {
+      this.storageError = `The handset's storage could not be opened: ${(error as Error).message}. Private browsing or a full disk can cause this.`;
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /** Validates and stores the identity; the UI validates per field before calling this. */
+  async saveIdentity(identity: DeviceIdentity): Promise<void> {
+    const valid = assertValidIdentity({ ...identity });
+    if (!this.#db) throw new Error('storage is not open');
+    await saveIdentity(this.#db, valid);
+    this.identity = valid;
+  }
+}
