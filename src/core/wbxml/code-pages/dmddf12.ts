@@ -1,0 +1,68 @@
+/**
+ * OMA DM DDF / TNDS 1.2 (`-//OMA//DTD-DM-DDF 1.2//EN`), code page 2 of SyncML 1.2
+ * (namespace `syncml:dmddf1.2`).
+ *
+ * Source: OMA-TS-DM_TND-V1_2_1 "WBXML Definition" and libwbxml `sv_syncml_dmddf12_tag_table`
+ * (commit ebeb80d6); transcribed in /work/shared/spec/wbxml.md §5.3. Note the case-distinct pairs
+ * 0x24 `Node` / 0x25 `node` and 0x1C `Format` / 0x15 `DFFormat`.
+ */
+import { tagPage, type TagRow } from './types.ts';
+
+export const DMDDF12_TAGS: readonly TagRow[] = tagPage(2, [
+  [0x05, 'AccessType'],
+  [0x06, 'ACL'],
+  [0x07, 'Add'],
+  [0x08, 'b64'],
+  [0x09, 'bin'],
+  [0x0a, 'bool'],
+  [0x0b, 'chr'],
+  [0x0c, 'CaseSense'],
+  [0x0d, 'CIS'],
+  [0x0e, 'Copy'],
+  [0x0f, 'CS'],
+  [0x10, 'date'],
+  [0x11, 'DDFName'],
+  [0x12, 'DefaultValue'],
+  [0x13, 'Delete'],
+  [0x14, 'Description'],
+  [0x15, 'DFFormat'],
+  [0x16, 'DFProperties'],
+  [0x17, 'DFTitle'],
+  [0x18, 'DFType'],
+  [0x19, 'Dynamic'],
+  [0x1a, 'Exec'],
+  [0x1b, 'float'],
+  [0x1c, 'Format'],
+  [0x1d, 'Get'],
+  [0x1e, 'int'],
+  [0x1f, 'Man'],
+  [0x20, 'MgmtTree'],
+  [0x21, 'MIME'],
+  [0x22, 'Mod'],
+  [0x23, 'Name'],
+  [0x24, 'Node'],
+  [0x25, 'node'],
+  [0x26, 'NodeName'],
+  [0x27, 'null'],
+  [0x28, 'Occurrence'],
+  [0x29, 'One'],
+  [0x2a, 'OneOrMore'],
+  [0x2b, 'OneOrN'],
+  [0x2c, 'Path'],
+  [0x2d, 'Permanent'],
+  [0x2e, 'Replace'],
+  [0x2f, 'RTProperties'],
+  [0x30, 'Scope'],
+  [0x31, 'Size'],
+  [0x32, 'time'],
+  [0x33, 'Title'],
+  [0x34, 'TStamp'],
+  [0x35, 'Type'],
+  [0x36, 'Value'],
+  [0x37, 'VerDTD'],
+  [0x38, 'VerNo'],
+  [0x39, 'xml'],
+  [0x3a, 'ZeroOrMore'],
+  [0x3b, 'ZeroOrN'],
+  [0x3c, 'ZeroOrOne'],
+]);
