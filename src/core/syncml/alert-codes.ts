@@ -12,18 +12,75 @@ export interface AlertCodeInfo {
 }
 
 export const ALERT_CODES: readonly AlertCodeInfo[] = [
-  { code: 1100, name: 'Display', sender: 'server', meaning: 'Show a message to the user; the answer is 200 once it was shown.' },
-  { code: 1101, name: 'Confirm or reject', sender: 'server', meaning: 'Ask the user Yes/No; Yes = 200, No = 304, cancel = 214.' },
-  { code: 1102, name: 'Text input', sender: 'server', meaning: 'Ask the user for text; the answer carries the text in an Item.' },
-  { code: 1103, name: 'Single choice', sender: 'server', meaning: 'Ask the user to pick one option; the answer carries its 1-based index.' },
-  { code: 1104, name: 'Multiple choice', sender: 'server', meaning: 'Ask the user to pick options; the answer carries one Item per chosen index.' },
-  { code: 1200, name: 'Server-initiated management', sender: 'client', meaning: 'Package 1 of a session started by a package-0 notification.' },
-  { code: 1201, name: 'Client-initiated management', sender: 'client', meaning: 'Package 1 of a session the device started itself.' },
-  { code: 1222, name: 'Next message', sender: 'both', meaning: 'Send the next message of the current multi-message package.' },
+  {
+    code: 1100,
+    name: 'Display',
+    sender: 'server',
+    meaning: 'Show a message to the user; the answer is 200 once it was shown.',
+  },
+  {
+    code: 1101,
+    name: 'Confirm or reject',
+    sender: 'server',
+    meaning: 'Ask the user Yes/No; Yes = 200, No = 304, cancel = 214.',
+  },
+  {
+    code: 1102,
+    name: 'Text input',
+    sender: 'server',
+    meaning: 'Ask the user for text; the answer carries the text in an Item.',
+  },
+  {
+    code: 1103,
+    name: 'Single choice',
+    sender: 'server',
+    meaning: 'Ask the user to pick one option; the answer carries its 1-based index.',
+  },
+  {
+    code: 1104,
+    name: 'Multiple choice',
+    sender: 'server',
+    meaning: 'Ask the user to pick options; the answer carries one Item per chosen index.',
+  },
+  {
+    code: 1200,
+    name: 'Server-initiated management',
+    sender: 'client',
+    meaning: 'Package 1 of a session started by a package-0 notification.',
+  },
+  {
+    code: 1201,
+    name: 'Client-initiated management',
+    sender: 'client',
+    meaning: 'Package 1 of a session the device started itself.',
+  },
+  {
+    code: 1222,
+    name: 'Next message',
+    sender: 'both',
+    meaning: 'Send the next message of the current multi-message package.',
+  },
   { code: 1223, name: 'Session abort', sender: 'both', meaning: 'The sender aborts the session.' },
-  { code: 1224, name: 'Client event', sender: 'client', meaning: 'The device reports an event; Items carry Meta Type/Format.' },
-  { code: 1225, name: 'No end of data', sender: 'both', meaning: 'A new object or command arrived before the last chunk of a large object; the object is not committed.' },
-  { code: 1226, name: 'Generic alert', sender: 'client', meaning: 'The device reports a result or event (e.g. the outcome of an asynchronous Exec, echoing its Correlator).' },
+  {
+    code: 1224,
+    name: 'Client event',
+    sender: 'client',
+    meaning: 'The device reports an event; Items carry Meta Type/Format.',
+  },
+  {
+    code: 1225,
+    name: 'No end of data',
+    sender: 'both',
+    meaning:
+      'A new object or command arrived before the last chunk of a large object; the object is not committed.',
+  },
+  {
+    code: 1226,
+    name: 'Generic alert',
+    sender: 'client',
+    meaning:
+      'The device reports a result or event (e.g. the outcome of an asynchronous Exec, echoing its Correlator).',
+  },
 ];
 
 export const AlertCode = {

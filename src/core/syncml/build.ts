@@ -186,7 +186,13 @@ export function resultsFor(
   ref: { CmdID: string; MsgRef: string },
   options: { Meta?: Meta; TargetRef?: string; SourceRef?: string } = {},
 ): Results {
-  const results: Results = { kind: 'Results', CmdID: ref.CmdID, MsgRef: ref.MsgRef, CmdRef: get.CmdID, Items: items };
+  const results: Results = {
+    kind: 'Results',
+    CmdID: ref.CmdID,
+    MsgRef: ref.MsgRef,
+    CmdRef: get.CmdID,
+    Items: items,
+  };
   if (options.Meta) results.Meta = options.Meta;
   if (options.TargetRef !== undefined) results.TargetRef = options.TargetRef;
   if (options.SourceRef !== undefined) results.SourceRef = options.SourceRef;

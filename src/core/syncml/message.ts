@@ -181,7 +181,8 @@ export interface Results {
   Items: Item[];
 }
 
-export type Command = Status | Results | Alert | Add | Replace | Delete | Copy | Exec | Get | Atomic | Sequence;
+export type Command =
+  Status | Results | Alert | Add | Replace | Delete | Copy | Exec | Get | Atomic | Sequence;
 export type CommandKind = Command['kind'];
 /** Commands that operate on the management tree through their Items. */
 export type ItemCommand = Add | Replace | Delete | Copy | Exec | Get;

@@ -165,7 +165,11 @@ function parseCode(value: string, path: string): number {
 
 function parseUint(value: string, path: string): number {
   if (!/^\d+$/.test(value)) {
-    throw new SyncMLError('syncml-malformed', `expected an unsigned integer, got ${JSON.stringify(value)}`, path);
+    throw new SyncMLError(
+      'syncml-malformed',
+      `expected an unsigned integer, got ${JSON.stringify(value)}`,
+      path,
+    );
   }
   return Number(value);
 }
@@ -181,7 +185,9 @@ function readLocRef(ctx: ReadContext, el: XmlElement, path: string): LocRef {
 
 function readMeta(ctx: ReadContext, el: XmlElement, path: string): Meta {
   // Some encoders wrap the fields in a MetInf element.
-  const inner = el.children.find((c): c is XmlElement => c.kind === 'element' && localName(c.name) === 'MetInf');
+  const inner = el.children.find(
+    (c): c is XmlElement => c.kind === 'element' && localName(c.name) === 'MetInf',
+  );
   const f = new Fields(ctx, inner ?? el, inner ? `${path}/MetInf` : path);
   if (inner) f.all('MetInf');
   const meta: Meta = {};
@@ -219,7 +225,11 @@ function readData(ctx: ReadContext, el: XmlElement, path: string): DataValue {
   }
   if (el.children.some((c) => c.kind === 'opaque')) {
     const parts = el.children.map((c) =>
-      c.kind === 'opaque' ? c.bytes : c.kind === 'text' ? new TextEncoder().encode(c.value) : new Uint8Array(0),
+      c.kind === 'opaque'
+        ? c.bytes
+        : c.kind === 'text'
+          ? new TextEncoder().encode(c.value)
+          : new Uint8Array(0),
     );
     const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
     let at = 0;
@@ -450,7 +460,8 @@ function readHeader(ctx: ReadContext, el: XmlElement, path: string): SyncHdr {
     Target: readLocRef(ctx, f.required('Target'), f.childPath('Target')),
     Source: readLocRef(ctx, f.required('Source'), f.childPath('Source')),
   };
-  if (hdr.VerDTD !== VER_DTD) ctx.warn('unexpected-value', `${path}/VerDTD`, `VerDTD ${hdr.VerDTD}, expected ${VER_DTD}`);
+  if (hdr.VerDTD !== VER_DTD)
+    ctx.warn('unexpected-value', `${path}/VerDTD`, `VerDTD ${hdr.VerDTD}, expected ${VER_DTD}`);
   if (hdr.VerProto !== VER_PROTO) {
     ctx.warn('unexpected-value', `${path}/VerProto`, `VerProto ${hdr.VerProto}, expected ${VER_PROTO}`);
   }
