@@ -6,5 +6,6 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 30_000,
     pool: 'threads',
+    setupFiles: ['test/support/fake-indexeddb.ts'],
   },
 });

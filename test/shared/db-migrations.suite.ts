@@ -1,0 +1,40 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrations, openHandsetDb, SCHEMA_VERSION, loadIdentity } from '../../src/adapters/db.ts';
+import { DEFAULT_IDENTITY } from '../../src/core/device/identity.ts';
+
+/**
+ * The IndexedDB schema migrates from every older version without losing data. Runs in Node
+ * (fake-indexeddb) and in Chromium (real IndexedDB); `deleteDb` removes a test database.
+ */
+export function describeDbMigrations(deleteDb: (name: string) => Promise<void>): void {
+  describe('IndexedDB schema migrations', () => {
+    const names: string[] = [];
+    afterEach(async () => {
+      for (const name of names.splice(0)) await deleteDb(name);
+    });
+
+    it('has one migration per version and creates every store of the current schema', async () => {
+      expect(SCHEMA_VERSION).toBe(migrations.length);
+      const name = `fresh-${Math.random()}`;
+      names.push(name);
+      const db = await openHandsetDb(name);
+      expect(db.version).toBe(SCHEMA_VERSION);
+      expect([...db.objectStoreNames]).toContain('device');
+      db.close();
+    });
+
+    it('keeps the identity written at version 1 through every later migration', async () => {
+      for (let target = 2; target <= SCHEMA_VERSION; target++) {
+        const name = `migrate-1-to-${target}-${Math.random()}`;
+        names.push(name);
+        const old = await openHandsetDb(name, 1);
+        await old.put('device', { ...DEFAULT_IDENTITY, name: 'Kept across upgrades' }, 'identity');
+        old.close();
+        const upgraded = await openHandsetDb(name, target);
+        expect(upgraded.version).toBe(target);
+        expect((await loadIdentity(upgraded))?.name).toBe('Kept across upgrades');
+        upgraded.close();
+      }
+    });
+  });
+}
