@@ -4,12 +4,13 @@
  * (@vitest/expect on chai), so matchers behave exactly as in the Node run.
  */
 import { chai, JestAsymmetricMatchers, JestChaiExpect, JestExtend } from '@vitest/expect';
+import type { expect as vitestExpect } from 'vitest';
 
 chai.use(JestExtend);
 chai.use(JestChaiExpect);
 chai.use(JestAsymmetricMatchers);
 
-export const expect = chai.expect as unknown as typeof import('vitest').expect;
+export const expect = chai.expect as unknown as typeof vitestExpect;
 
 type Hook = () => unknown | Promise<unknown>;
 interface TestCase {
