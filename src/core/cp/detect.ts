@@ -6,7 +6,7 @@
  * with a confidence and a reason, and `ambiguous` tells the UI to ask.
  */
 import { PayloadError, PushError, SmsError } from './errors.ts';
-import { CONTENT_TYPE, parsePush } from './push.ts';
+import { CONTENT_TYPE, parsePush, WELL_KNOWN_CONTENT_TYPES } from './push.ts';
 import type { Layer, PushPdu } from './push.ts';
 import { parseSegment, reassemble, WAP_PUSH_PORT } from './sms.ts';
 import type { ReassembledSms } from './sms.ts';
@@ -145,6 +145,19 @@ function looksLikeXmlBytes(bytes: Uint8Array): boolean {
   return bytes[i] === 0x3c;
 }
 
+/** A push that parses is likely; more so when the content type is known and the body fits it. */
+function pushConfidence(push: PushPdu): number {
+  const { name, code } = push.contentType;
+  let confidence = 0.55;
+  const known = code === undefined ? name.includes('/') : WELL_KNOWN_CONTENT_TYPES[code] !== undefined;
+  if (known) confidence += 0.2;
+  if (push.body.length === 0) return confidence - 0.3;
+  if (name.endsWith('wbxml')) confidence += sniffWbxml(push.body) ? 0.2 : -0.1;
+  else if (name.endsWith('xml')) confidence += looksLikeXmlBytes(push.body) ? 0.2 : -0.1;
+  else if (known) confidence += 0.1;
+  return confidence;
+}
+
 function classifyBytes(bytes: Uint8Array): ByteGuess[] {
   const guesses: ByteGuess[] = [];
   if (looksLikeXmlBytes(bytes))
@@ -152,12 +165,9 @@ function classifyBytes(bytes: Uint8Array): ByteGuess[] {
 
   try {
     const push = parsePush(bytes);
-    const known = push.contentType.code !== undefined || push.contentType.name.includes('/');
-    let confidence = known ? 0.9 : 0.6;
-    if (push.body.length === 0) confidence -= 0.3;
     guesses.push({
       kind: 'wsp-push',
-      confidence,
+      confidence: pushConfidence(push),
       reason: `WSP push (TID ${push.tid}), Content-Type ${push.contentType.name}${
         push.contentType.params.sec !== undefined ? `, SEC=${push.contentType.params.sec}` : ''
       }, body ${push.body.length} bytes`,
