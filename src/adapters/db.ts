@@ -1,5 +1,6 @@
 import { openDB, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { DeviceIdentity } from '../core/device/identity.ts';
+import type { NodeRecord } from '../core/tree/types.ts';
 
 /**
  * The handset's IndexedDB database. The schema is versioned from day one: each entry of
@@ -10,6 +11,8 @@ import type { DeviceIdentity } from '../core/device/identity.ts';
 export interface HandsetDbSchema {
   /** Small key/value records: `identity`, device settings. */
   device: { key: string; value: unknown };
+  /** The DM management tree, one record per node, keyed by canonical URI (`.`, `./DevInfo/DevId`). */
+  nodes: { key: string; value: NodeRecord };
 }
 
 export type HandsetDb = IDBPDatabase<HandsetDbSchema>;
@@ -26,6 +29,12 @@ export const migrations: Migration[] = [
     description: 'v1: device store for the identity and settings',
     run(db) {
       db.createObjectStore('device');
+    },
+  },
+  {
+    description: 'v2: nodes store for the DM management tree (keyPath uri)',
+    run(db) {
+      db.createObjectStore('nodes', { keyPath: 'uri' });
     },
   },
 ];
