@@ -150,7 +150,7 @@ class Decoder {
       lang = languageByPublicId(publicIdNumber);
       fpi = lang?.def.fpi ?? null;
     } else {
-      fpi = this.tableString(publicIdIndex, publicIdAt + 1);
+      fpi = this.tableString(publicIdIndex, publicIdAt + 1, true);
       lang = languageByFpi(fpi);
     }
     if (!lang && this.forced) lang = languageByKey(this.forced);
@@ -255,7 +255,7 @@ class Decoder {
   }
 
   /** The NUL-terminated string at `index` in the string table. */
-  private tableString(index: number, at: number): string {
+  private tableString(index: number, at: number, unterminatedOk = false): string {
     const cached = this.tableCache.get(index);
     if (cached !== undefined) return cached;
     const t = this.table;
@@ -266,7 +266,11 @@ class Decoder {
         at,
       );
     }
-    const end = t.indexOf(0, index);
+    const nul = t.indexOf(0, index);
+    let end = nul;
+    // AOSP's DM test messages give the public id as a string-table entry without its NUL
+    // (table length 0x1D for the 29-character FPI): accepted for the public id only.
+    if (end < 0 && unterminatedOk) end = t.length;
     if (end < 0) {
       throw new WbxmlError(
         'bad-string-ref',
@@ -275,7 +279,7 @@ class Decoder {
       );
     }
     const s = this.text(this.tableStart + index, this.tableStart + end);
-    this.tableCache.set(index, s);
+    if (nul >= 0) this.tableCache.set(index, s);
     return s;
   }
 
