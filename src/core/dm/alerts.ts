@@ -101,21 +101,24 @@ export function parseAlertOptions(raw: string): AlertOptions {
   const out: AlertOptions = { unknown: [], warnings: [] };
   const boundary = new RegExp(`(?<=[\\d\\s,])(?=(?:${KNOWN_KEYS.join('|')})\\s*=)`, 'i');
   for (const pair of raw.split('&')) {
-    for (const piece of pair.split(boundary)) {
+    let earlierInPair = false;
+    pair.split(boundary).forEach((piece) => {
       const part = piece.trim();
-      if (part === '') continue;
+      if (part === '') return;
+      const repaired = earlierInPair;
+      earlierInPair = true;
       const eq = part.indexOf('=');
       const name = (eq < 0 ? part : part.slice(0, eq)).trim().toUpperCase();
       const value = eq < 0 ? '' : part.slice(eq + 1).trim();
       if (!(KNOWN_KEYS as readonly string[]).includes(name)) {
         out.unknown.push(name);
-        continue;
+        return;
       }
       const key = name as KnownKey;
-      if (pair !== piece && pair.trim() !== part) out.warnings.push(`missing '&' before ${key}; repaired`);
+      if (repaired) out.warnings.push(`missing '&' before ${key}; repaired`);
       if (value === '') {
         out.warnings.push(`${key} has no value; ignored`);
-        continue;
+        return;
       }
       if (out[key] !== undefined) out.warnings.push(`${key} given twice; the last one is used`);
       if (key === 'MINDT' || key === 'MAXDT' || key === 'MAXLEN') {
@@ -124,7 +127,7 @@ export function parseAlertOptions(raw: string): AlertOptions {
       } else {
         out[key] = urlDecode(value);
       }
-    }
+    });
   }
   return out;
 }
