@@ -1,6 +1,9 @@
-import type { HandsetDb } from './db.ts';
+import type { IDBPObjectStore } from 'idb';
+import type { HandsetDb, HandsetDbSchema } from './db.ts';
 import { TreeStoreError, type TreeCommit, type TreeStore } from '../core/tree/store.ts';
 import type { NodeRecord } from '../core/tree/types.ts';
+
+type NodesStore = IDBPObjectStore<HandsetDbSchema, ['nodes'], 'nodes', 'readwrite'>;
 
 /**
  * The management tree in IndexedDB (store `nodes`, schema v2 of src/adapters/db.ts). Each commit
@@ -33,10 +36,7 @@ export class IdbTreeStore implements TreeStore {
   }
 
   private async write(
-    fill: (
-      store: ReturnType<HandsetDb['transaction']>['store'],
-      queue: (request: Promise<unknown>) => void,
-    ) => void,
+    fill: (store: NodesStore, queue: (request: Promise<unknown>) => void) => void,
   ): Promise<void> {
     const tx = this.db.transaction('nodes', 'readwrite');
     // Request errors abort the transaction and surface through tx.done; the per-request
