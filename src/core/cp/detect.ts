@@ -5,6 +5,7 @@
  * Detection never guesses silently: every plausible reading is returned as a candidate
  * with a confidence and a reason, and `ambiguous` tells the UI to ask.
  */
+import { BytesError, parseBase64, parseHex } from '../bytes/index.ts';
 import { PayloadError, PushError, SmsError } from './errors.ts';
 import { CONTENT_TYPE, parsePush, WELL_KNOWN_CONTENT_TYPES } from './push.ts';
 import type { Layer, PushPdu } from './push.ts';
@@ -48,33 +49,26 @@ const AMBIGUITY_MARGIN = 0.15;
 
 function decodeHex(text: string): Uint8Array | undefined {
   const clean = text.replace(/0x(?=[0-9a-fA-F]{2})/g, '').replace(/[\s:,-]/g, '');
-  if (clean.length === 0 || clean.length % 2 !== 0 || !/^[0-9a-fA-F]+$/.test(clean)) return undefined;
-  const out = new Uint8Array(clean.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(i * 2, i * 2 + 2), 16);
-  return out;
+  if (clean.length === 0) return undefined;
+  try {
+    return parseHex(clean);
+  } catch (error) {
+    if (error instanceof BytesError) return undefined;
+    throw error;
+  }
 }
 
-const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
 function decodeBase64(text: string): Uint8Array | undefined {
-  const clean = text.replace(/\s/g, '').replace(/-/g, '+').replace(/_/g, '/');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) return undefined;
-  const body = clean.replace(/=+$/, '');
-  if (body.length === 0 || body.length % 4 === 1) return undefined;
-  if (clean.includes('=') && clean.length % 4 !== 0) return undefined;
-  const out = new Uint8Array(Math.floor((body.length * 3) / 4));
-  let bits = 0;
-  let acc = 0;
-  let at = 0;
-  for (const c of body) {
-    acc = (acc << 6) | BASE64_ALPHABET.indexOf(c);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[at++] = (acc >> bits) & 0xff;
+  const clean = text.replace(/\s/g, '');
+  if (clean.length === 0) return undefined;
+  for (const url of [false, true]) {
+    try {
+      return parseBase64(clean, { url, allowMissingPadding: true });
+    } catch (error) {
+      if (!(error instanceof BytesError)) throw error;
     }
   }
-  return out;
+  return undefined;
 }
 
 function readMbUint(bytes: Uint8Array, offset: number): { value: number; next: number } | undefined {

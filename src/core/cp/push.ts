@@ -9,6 +9,7 @@
  * The body is returned as a subarray of the input, byte-exact, because the CP MAC is
  * computed over the bytes as received (`oma-cp.md` §6.2).
  */
+import { toHex } from '../bytes/index.ts';
 import { PushError } from './errors.ts';
 
 // ---------------------------------------------------------------------------------------
@@ -281,9 +282,7 @@ function latin1(bytes: Uint8Array): string {
   return s;
 }
 
-function hexOf(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0').toUpperCase()).join('');
-}
+const hexOf = (bytes: Uint8Array): string => toHex(bytes).toUpperCase();
 
 function code2(code: number): string {
   return `0x${code.toString(16).padStart(2, '0').toUpperCase()}`;

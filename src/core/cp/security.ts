@@ -6,6 +6,7 @@
 // The lint pattern meant for node's `crypto` also matches this folder name (reported to the lead).
 // eslint-disable-next-line no-restricted-imports -- core/crypto is the pure TypeScript digest module
 import { hmacSha1 } from '../crypto/index.ts';
+import { concatBytes, toHex as bytesToHex } from '../bytes/index.ts';
 import { KeyDerivationError } from './errors.ts';
 
 export type SecMethod = 'NETWPIN' | 'USERPIN' | 'USERNETWPIN' | 'USERPINMAC';
@@ -38,16 +39,9 @@ export type ImsiKeyRule = 'exact' | 'padded-15';
 
 const encodeAscii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
-function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0').toUpperCase()).join('');
-}
+const toHex = (bytes: Uint8Array): string => bytesToHex(bytes).toUpperCase();
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
+const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => concatBytes(a, b);
 
 function checkImsi(imsi: string): void {
   if (!/^\d{6,15}$/.test(imsi)) {

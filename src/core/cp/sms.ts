@@ -5,6 +5,7 @@
  *
  * Each segment is the TP-User-Data **including** the UDH, UDHL byte first.
  */
+import { BytesError, parseHex } from '../bytes/index.ts';
 import { SmsError } from './errors.ts';
 import type { Layer, LayerField } from './push.ts';
 
@@ -56,13 +57,18 @@ export interface ReassembledSms {
 export type SegmentInput = Uint8Array | string;
 
 function fromHex(text: string, index: number): Uint8Array {
-  const clean = text.replace(/[\s:]/g, '');
-  if (clean.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(clean)) {
-    throw new SmsError('sms-bad-udh', `Segment ${index + 1} is not an even-length hex string`, { index });
+  try {
+    return parseHex(text.replace(/[\s:]/g, ''));
+  } catch (error) {
+    if (!(error instanceof BytesError)) throw error;
+    throw new SmsError(
+      'sms-bad-udh',
+      `Segment ${index + 1} is not an even-length hex string: ${error.message}`,
+      {
+        index,
+      },
+    );
   }
-  const out = new Uint8Array(clean.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(i * 2, i * 2 + 2), 16);
-  return out;
 }
 
 const hex2 = (n: number): string => n.toString(16).padStart(2, '0').toUpperCase();
