@@ -1,5 +1,8 @@
 import { loadIdentity, openHandsetDb, saveIdentity, SCHEMA_VERSION, type HandsetDb } from '../adapters/db.ts';
+import { IdbTreeStore } from '../adapters/idb-tree-store.ts';
+import { systemClock } from '../adapters/system-clock.ts';
 import { assertValidIdentity, type DeviceIdentity } from '../core/device/identity.ts';
+import { ManagementTree } from '../core/tree/tree.ts';
 
 /** What the status bar says the handset is doing. Later capabilities set it. */
 export type DeviceActivity =
@@ -13,9 +16,11 @@ export const activityLabels: Record<DeviceActivity, string> = {
   'notification-pending': 'Notification pending',
 };
 
-/** The handset's identity and storage, loaded once at start-up. */
+/** The handset's identity, storage and management tree, loaded once at start-up. */
 export class DeviceState {
   identity = $state<DeviceIdentity | null>(null);
+  /** The DM management tree; opened once the identity exists (the factory tree is built from it). */
+  tree = $state.raw<ManagementTree | null>(null);
   loading = $state(true);
   /** A problem opening or writing storage, shown to the user instead of a blank screen. */
   storageError = $state<string | null>(null);
@@ -27,6 +32,7 @@ export class DeviceState {
     try {
       this.#db = await openHandsetDb();
       this.identity = (await loadIdentity(this.#db)) ?? null;
+      if (this.identity) await this.#openTree(this.identity);
     } catch (error) {
       this.storageError = `The handset's storage could not be opened: ${(error as Error).message}. Private browsing or a full disk can cause this.`;
     } finally {
@@ -39,6 +45,13 @@ export class DeviceState {
     const valid = assertValidIdentity({ ...identity });
     if (!this.#db) throw new Error('storage is not open');
     await saveIdentity(this.#db, valid);
+    if (this.tree) await this.tree.applyIdentity(valid);
+    else await this.#openTree(valid);
     this.identity = valid;
+  }
+
+  async #openTree(identity: DeviceIdentity): Promise<void> {
+    if (!this.#db) return;
+    this.tree = await ManagementTree.openWithFactory(new IdbTreeStore(this.#db), systemClock, identity);
   }
 }

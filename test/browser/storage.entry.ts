@@ -1,5 +1,5 @@
 /** Storage suites run in real Chromium IndexedDB (test/e2e/storage.e2e.ts). */
-import { runRegisteredTests } from 'vitest';
+import { runRegisteredTests } from './vitest-shim.ts';
 import { describeDbMigrations } from '../shared/db-migrations.suite.ts';
 
 const deleteDb = (name: string) =>
