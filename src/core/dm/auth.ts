@@ -194,8 +194,15 @@ export function verifyCred(
   const candidates: ['decoded' | 'base64-text', Uint8Array][] = [['decoded', nonce ?? new Uint8Array(0)]];
   if (nonce && options.tryBase64TextNonce !== false)
     candidates.push(['base64-text', encodeUtf8(toBase64(nonce))]);
+  let received: Uint8Array;
+  try {
+    received = parseBase64(data, { allowWhitespace: true, allowMissingPadding: true });
+  } catch {
+    return { ok: false, reason: 'wrong-credentials', type };
+  }
   for (const [form, candidate] of candidates) {
-    if (md5Digest(secret, candidate) === data) return { ok: true, type, nonceForm: form };
+    if (equalBytes(parseBase64(md5Digest(secret, candidate)), received))
+      return { ok: true, type, nonceForm: form };
   }
   return { ok: false, reason: 'wrong-credentials', type };
 }

@@ -119,6 +119,12 @@ describe('syncml:auth-md5 (oma-dm.md §7.2)', () => {
       nonceForm: 'base64-text',
     });
     expect(verifyCred(textCred, bruce, nonce, { tryBase64TextNonce: false })).toMatchObject({ ok: false });
+    // a peer that drops the base64 padding
+    const unpadded = { Meta: { Type: AUTH_MD5 }, Data: 'Zz6EivR3yeaaENcRN6lpAQ' };
+    expect(verifyCred(unpadded, bruce, bytes('Nonce'))).toMatchObject({ ok: true });
+    expect(verifyCred({ Meta: { Type: AUTH_MD5 }, Data: '%%' }, bruce, bytes('Nonce'))).toMatchObject({
+      ok: false,
+    });
   });
 });
 
@@ -171,7 +177,7 @@ describe('HMAC / x-syncml-hmac (oma-dm.md §7.3)', () => {
     const header = buildHmacHeader(robert, nonce, body);
     expect(verifyHmac(header, robert, nonce, body)).toEqual({ ok: true, nonceForm: 'decoded' });
     const tampered = body.slice();
-    tampered[5] ^= 1;
+    tampered[5] = (tampered[5] ?? 0) ^ 1;
     expect(verifyHmac(header, robert, nonce, tampered)).toEqual({ ok: false, reason: 'wrong-mac' });
     expect(verifyHmac(header, { ...robert, name: 'Rand' }, nonce, body)).toEqual({
       ok: false,
