@@ -4,7 +4,6 @@
  * "explain" view that tries the usual wrong derivations, and signing for test pushes.
  */
 // The lint pattern meant for node's `crypto` also matches this folder name (reported to the lead).
-// eslint-disable-next-line no-restricted-imports -- core/crypto is the pure TypeScript digest module
 import { hmacSha1 } from '../crypto/index.ts';
 import { concatBytes, toHex as bytesToHex } from '../bytes/index.ts';
 import { KeyDerivationError } from './errors.ts';
