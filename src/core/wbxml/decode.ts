@@ -284,7 +284,7 @@ class Decoder {
   }
 
   private tableRef(): string {
-    const at = this.pos;
+    const at = this.pos - 1; // the token that refers to the table
     return this.tableString(this.mb(), at);
   }
 

@@ -69,22 +69,27 @@ export function parseXml(text: string, options: ParseXmlOptions = {}): XmlDocume
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const locate = (needle: string): [number, number] | undefined => lineColumn(text, text.indexOf(needle));
 
+  let publicId: string | null = null;
+  let systemId: string | undefined;
+  const prolog = scanProlog(text);
+  if (prolog.rootStart < 0) throw new XmlError('no-root', 'no root element');
+  if (prolog.doctype) {
+    const [start, end] = prolog.doctype;
+    const m = DOCTYPE.exec(text.slice(start, end));
+    if (m) {
+      if (m[2] !== undefined) publicId = unquote(m[2]);
+      if (m[3] !== undefined) systemId = unquote(m[3]);
+      if (m[4] !== undefined) systemId = unquote(m[4]);
+    }
+    // fast-xml-parser never sees the DOCTYPE: blanked out (line breaks kept for positions).
+    text = text.slice(0, start) + text.slice(start, end).replace(/[^\n]/g, ' ') + text.slice(end);
+  }
+
   if (options.validate !== false) {
     const result = XMLValidator.validate(text, { allowBooleanAttributes: false });
     if (result !== true) {
       throw new XmlError('malformed-xml', result.err.msg, result.err.line, result.err.col);
     }
-  }
-
-  let publicId: string | null = null;
-  let systemId: string | undefined;
-  const rootStart = findRootStart(text);
-  if (rootStart < 0) throw new XmlError('no-root', 'no root element');
-  const m = DOCTYPE.exec(text.slice(0, rootStart));
-  if (m) {
-    if (m[2] !== undefined) publicId = unquote(m[2]);
-    if (m[3] !== undefined) systemId = unquote(m[3]);
-    if (m[4] !== undefined) systemId = unquote(m[4]);
   }
 
   let tree: FxpNode[];
@@ -221,19 +226,24 @@ function unquote(s: string): string {
   return s.slice(1, -1);
 }
 
-/** Index of the `<` that opens the root element (skipping declaration, comments, DOCTYPE, PIs). */
-function findRootStart(text: string): number {
+/**
+ * Index of the `<` that opens the root element (skipping declaration, comments, DOCTYPE,
+ * PIs), and the span of the DOCTYPE if there is one.
+ */
+function scanProlog(text: string): { rootStart: number; doctype?: [number, number] } {
   let i = 0;
+  let doctype: [number, number] | undefined;
+  const result = (rootStart: number) => (doctype ? { rootStart, doctype } : { rootStart });
   for (;;) {
     i = text.indexOf('<', i);
-    if (i < 0) return -1;
+    if (i < 0) return result(-1);
     if (text.startsWith('<?', i)) {
       const end = text.indexOf('?>', i);
-      if (end < 0) return -1;
+      if (end < 0) return result(-1);
       i = end + 2;
     } else if (text.startsWith('<!--', i)) {
       const end = text.indexOf('-->', i);
-      if (end < 0) return -1;
+      if (end < 0) return result(-1);
       i = end + 3;
     } else if (text.startsWith('<!DOCTYPE', i)) {
       // Skip the DOCTYPE, including an internal subset in brackets.
@@ -249,9 +259,10 @@ function findRootStart(text: string): number {
         else if (c === ']') depth--;
         else if (c === '>' && depth <= 0) break;
       }
+      doctype = [i, Math.min(j + 1, text.length)];
       i = j + 1;
     } else {
-      return i;
+      return result(i);
     }
   }
 }
