@@ -2,9 +2,11 @@ import { EXIT } from './exit-codes.ts';
 import { processIo, UsageError, type CliIo } from './io.ts';
 import type { Verb } from './verb.ts';
 import { serveVerb } from './verbs/serve.ts';
+import { deviceVerb } from './verbs/device.ts';
+import { treeVerb } from './verbs/tree.ts';
 
 /** Every verb, in the order `--help` lists them. Each capability adds its own. */
-const verbs: Verb[] = [serveVerb];
+const verbs: Verb[] = [serveVerb, deviceVerb, treeVerb];
 
 function helpText(): string {
   const width = Math.max(...verbs.map((v) => v.name.length));

@@ -1,0 +1,203 @@
+import { parseArgs } from 'node:util';
+import { MemoryTreeStore } from '../../adapters/memory-tree-store.ts';
+import {
+  freshDeviceState,
+  loadDeviceState,
+  saveDeviceState,
+  StateFileError,
+  type DeviceState,
+} from '../../adapters/state-file.ts';
+import { ManagementTree } from '../../core/tree/tree.ts';
+import { DEVICE, TNDS_MIME, server, type Principal, type TreeResult } from '../../core/tree/types.ts';
+import { EXIT } from '../exit-codes.ts';
+import { readInput, UsageError, type CliIo } from '../io.ts';
+import type { Verb } from '../verb.ts';
+
+const clock = { now: () => Date.now() };
+
+/** Short meanings of the statuses the tree returns (oma-dm.md §6); the lead will unify with syncml/status-codes. */
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK',
+  400: 'bad request',
+  404: 'not found',
+  405: 'command not allowed',
+  406: 'optional feature not supported',
+  413: 'request entity too large',
+  414: 'URI too long',
+  415: 'unsupported media type or format',
+  418: 'already exists',
+  425: 'permission denied',
+  500: 'command failed',
+  507: 'atomic failed',
+};
+
+export function statusLine(result: { status: number; reason?: string }): string {
+  const text = STATUS_TEXT[result.status] ?? 'error';
+  return `error status-${result.status}: ${result.status} ${text}${result.reason ? `: ${result.reason}` : ''}\n`;
+}
+
+/** An open headless device: its state, its tree, and how to save it back. */
+export interface HeadlessDevice {
+  state: DeviceState;
+  tree: ManagementTree;
+  save(): Promise<void>;
+}
+
+/**
+ * Opens the device kept in `path`. `create`: a missing file becomes a fresh device (default
+ * identity) for commands that write; otherwise a missing file is a usage error.
+ */
+export async function openDevice(path: string, create: boolean): Promise<HeadlessDevice> {
+  let state = await loadDeviceState(path);
+  if (!state) {
+    if (!create)
+      throw new UsageError(
+        `no state file at ${path}; create one with: ota-handset device init --state ${path}`,
+      );
+    state = freshDeviceState(clock.now());
+  }
+  const store = new MemoryTreeStore(state.nodes);
+  const tree = await ManagementTree.open(store, { clock });
+  const device: HeadlessDevice = {
+    state,
+    tree,
+    save: async () => {
+      device.state = { ...device.state, nodes: tree.snapshot() };
+      await saveDeviceState(path, device.state, clock.now());
+    },
+  };
+  return device;
+}
+
+/** Runs a verb body, turning state file problems into exit 2. */
+export async function withStateErrors(io: CliIo, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof StateFileError) {
+      io.err(`error ${error.code}: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+}
+
+function principalOf(serverId: string | undefined): Principal {
+  return serverId === undefined ? DEVICE : server(serverId);
+}
+
+function printResult(io: CliIo, result: TreeResult): void {
+  if (result.items) {
+    for (const item of result.items)
+      io.out(
+        `${[item.uri, item.format, item.type, ...(item.value === undefined ? [] : [item.value])].join('\t')}\n`,
+      );
+  } else if (result.children) {
+    for (const child of result.children) io.out(`${child}\n`);
+  } else io.out(`${result.value ?? ''}\n`);
+}
+
+const usage = [
+  'Usage: ota-handset tree get <uri> --state FILE [--server ID]',
+  '       ota-handset tree export --state FILE [--format tnds|json] [--uri URI] [--server ID]',
+  '       ota-handset tree import <file|-> --state FILE [--at URI] [--server ID]',
+  '',
+  '  get      prints a leaf value, an interior node’s children (one per line), a property',
+  '           (<uri>?prop=ACL) or a listing (<uri>?list=Struct|StructData|TNDS); exit 1 with the',
+  '           DM status when it is not 200',
+  '  export   the tree (or the subtree at --uri) as TNDS XML (default) or JSON node records',
+  '  import   adds the TNDS document in <file> below --at (default: the root), all or nothing',
+  '',
+  '  --state FILE  the headless device (JSON); import creates it when missing',
+  '  --server ID   act as the DM server with this ServerID (ACLs apply); default: the device itself',
+  '',
+  'Secrets (AAuthSecret, AAuthData, passwords) are never printed.',
+].join('\n');
+
+export const treeVerb: Verb = {
+  name: 'tree',
+  summary: 'read, export and import the DM management tree of a headless device',
+  usage,
+  async run(args: string[], io: CliIo): Promise<number> {
+    const { values, positionals } = parseArgs({
+      args,
+      options: {
+        state: { type: 'string' },
+        server: { type: 'string' },
+        format: { type: 'string' },
+        uri: { type: 'string' },
+        at: { type: 'string' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+    const [sub, operand, ...extra] = positionals;
+    if (values.state === undefined) throw new UsageError('--state FILE is required');
+    const statePath = values.state;
+    const principal = principalOf(values.server);
+    if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+    return withStateErrors(io, async () => {
+      switch (sub) {
+        case 'get': {
+          if (operand === undefined) throw new UsageError('tree get needs a URI');
+          const { tree } = await openDevice(statePath, false);
+          const result = tree.get(principal, operand);
+          if (result.status !== 200) {
+            io.err(statusLine(result));
+            return EXIT.failed;
+          }
+          printResult(io, result);
+          return EXIT.ok;
+        }
+        case 'export': {
+          if (operand !== undefined) throw new UsageError(`unexpected argument ${operand}`);
+          const format = values.format ?? 'tnds';
+          if (format !== 'tnds' && format !== 'json') throw new UsageError('--format is tnds or json');
+          const { tree } = await openDevice(statePath, false);
+          const uri = values.uri ?? '.';
+          if (format === 'tnds') {
+            const result = tree.exportTnds(principal, uri);
+            if (result.status !== 200) {
+              io.err(statusLine(result));
+              return EXIT.failed;
+            }
+            io.out(`${result.value ?? ''}\n`);
+            return EXIT.ok;
+          }
+          const listed = tree.list(principal, uri, 'Struct');
+          if (listed.status !== 200) {
+            io.err(statusLine(listed));
+            return EXIT.failed;
+          }
+          const visible = new Set(listed.items?.map((i) => i.uri));
+          const records = tree
+            .snapshot()
+            .filter((r) => visible.has(r.uri))
+            .map((r) => {
+              if (!r.secret) return r;
+              const { value: _secret, ...rest } = r;
+              return rest;
+            });
+          io.out(`${JSON.stringify(records, null, 1)}\n`);
+          return EXIT.ok;
+        }
+        case 'import': {
+          if (operand === undefined) throw new UsageError('tree import needs a TNDS file (or - for stdin)');
+          const xml = new TextDecoder('utf-8', { fatal: false }).decode(await readInput(operand, io));
+          const device = await openDevice(statePath, true);
+          const result = await device.tree.add(principal, values.at ?? '.', { type: TNDS_MIME, value: xml });
+          if (result.status !== 200) {
+            io.err(statusLine(result));
+            return EXIT.failed;
+          }
+          await device.save();
+          return EXIT.ok;
+        }
+        default:
+          throw new UsageError(
+            sub === undefined ? 'missing sub-command: get, export or import' : `unknown sub-command "${sub}"`,
+          );
+      }
+    });
+  },
+};
