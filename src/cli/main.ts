@@ -4,9 +4,10 @@ import type { Verb } from './verb.ts';
 import { serveVerb } from './verbs/serve.ts';
 import { deviceVerb } from './verbs/device.ts';
 import { treeVerb } from './verbs/tree.ts';
+import { wbxmlVerb } from './verbs/wbxml.ts';
 
 /** Every verb, in the order `--help` lists them. Each capability adds its own. */
-const verbs: Verb[] = [serveVerb, deviceVerb, treeVerb];
+const verbs: Verb[] = [serveVerb, deviceVerb, treeVerb, wbxmlVerb];
 
 function helpText(): string {
   const width = Math.max(...verbs.map((v) => v.name.length));
