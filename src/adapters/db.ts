@@ -1,4 +1,5 @@
 import { openDB, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import type { InboxRecord } from '../core/cp/inbox.ts';
 import type { DeviceIdentity } from '../core/device/identity.ts';
 import type { NodeRecord } from '../core/tree/types.ts';
 
@@ -13,6 +14,8 @@ export interface HandsetDbSchema {
   device: { key: string; value: unknown };
   /** The DM management tree, one record per node, keyed by canonical URI (`.`, `./DevInfo/DevId`). */
   nodes: { key: string; value: NodeRecord };
+  /** The provisioning inbox: every CP / bootstrap message received, whatever happened to it. */
+  inbox: { key: string; value: InboxRecord; indexes: { receivedAt: number } };
 }
 
 export type HandsetDb = IDBPDatabase<HandsetDbSchema>;
@@ -35,6 +38,12 @@ export const migrations: Migration[] = [
     description: 'v2: nodes store for the DM management tree (keyPath uri)',
     run(db) {
       db.createObjectStore('nodes', { keyPath: 'uri' });
+    },
+  },
+  {
+    description: 'v3: inbox store for received provisioning messages (keyPath id, index receivedAt)',
+    run(db) {
+      db.createObjectStore('inbox', { keyPath: 'id' }).createIndex('receivedAt', 'receivedAt');
     },
   },
 ];

@@ -1,6 +1,9 @@
 /** Storage suites run in real Chromium IndexedDB (test/e2e/storage.e2e.ts). */
 import { runRegisteredTests } from './vitest-shim.ts';
+import { openHandsetDb } from '../../src/adapters/db.ts';
+import { IdbInboxStore } from '../../src/adapters/idb-inbox-store.ts';
 import { describeDbMigrations } from '../shared/db-migrations.suite.ts';
+import { describeInboxStore } from '../shared/inbox-store.suite.ts';
 
 const deleteDb = (name: string) =>
   new Promise<void>((resolve) => {
@@ -9,5 +12,9 @@ const deleteDb = (name: string) =>
   });
 
 describeDbMigrations(deleteDb);
+describeInboxStore(
+  'IndexedDB (Chromium)',
+  async () => new IdbInboxStore(await openHandsetDb(`inbox-${Math.random()}`)),
+);
 
 export const run = runRegisteredTests;

@@ -35,6 +35,7 @@ export function describeDbMigrations(deleteDb: (name: string) => Promise<void>):
         expect(upgraded.version).toBe(target);
         expect((await loadIdentity(upgraded))?.name).toBe('Kept across upgrades');
         if (target >= 2) expect([...upgraded.objectStoreNames]).toContain('nodes');
+        if (target >= 3) expect([...upgraded.objectStoreNames]).toContain('inbox');
         upgraded.close();
       }
     });

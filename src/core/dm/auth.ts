@@ -14,7 +14,6 @@
  * for the server (CLCRED) and check the server's credentials on the client (SRVCRED), and
  * the reference server uses them the other way round.
  */
-// eslint-disable-next-line no-restricted-imports -- the fence's 'crypto' pattern (meant for node's module) also matches core/crypto
 import { md5 } from '../crypto/index.ts';
 import { concatBytes, encodeUtf8, equalBytes, parseBase64, toBase64 } from '../bytes/index.ts';
 import type { Random } from '../ports.ts';

@@ -11,7 +11,6 @@
  * with H = MD5, 16 raw bytes; `trigger` = every byte after the digest; password and nonce
  * are the server credentials (DMAcc AppAuth, AAuthLevel SRVCRED).
  */
-// eslint-disable-next-line no-restricted-imports -- the fence's 'crypto' pattern (meant for node's module) also matches core/crypto
 import { md5 } from '../crypto/index.ts';
 import { concatBytes, encodeUtf8, equalBytes, toBase64 } from '../bytes/index.ts';
 import { Package0Error } from './errors.ts';
