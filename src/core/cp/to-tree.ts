@@ -125,6 +125,12 @@ interface Reference {
   uri: string;
   /** What a person calls it: the NAPID / PROXY-ID. */
   label: string;
+  /** Its NAME, when known. */
+  name?: string;
+}
+
+function napRef(uri: string, label: string, name: string | undefined): Reference {
+  return name === undefined ? { uri, label } : { uri, label, name };
 }
 
 class Planner {
@@ -233,12 +239,12 @@ class Planner {
       if (ref) return ref;
     }
     const exact = this.findInstance(CONN_NAP, 'NapId', napId);
-    if (exact) return { uri: exact, label: napId };
+    if (exact) return napRef(exact, napId, this.tree.record(`${exact}/Name`)?.value);
     if (napId === 'INTERNET') {
       for (const child of childNames(this.tree, CONN_NAP)) {
         const uri = `${CONN_NAP}/${child}`;
         if (this.tree.record(`${uri}/Internet`)?.value === 'true') {
-          return { uri, label: this.tree.record(`${uri}/NapId`)?.value ?? child };
+          return napRef(uri, this.tree.record(`${uri}/NapId`)?.value ?? child, this.tree.record(`${uri}/Name`)?.value);
         }
       }
     }
@@ -267,7 +273,11 @@ class Planner {
     for (const ph of childNames(this.tree, `${proxy.uri}/PxPhysical`)) {
       const target = this.tree.record(`${proxy.uri}/PxPhysical/${ph}/ToNapId`)?.value;
       if (target && this.tree.record(target)) {
-        return { uri: target, label: this.tree.record(`${target}/NapId`)?.value ?? target.slice(target.lastIndexOf('/') + 1) };
+        return napRef(
+          target,
+          this.tree.record(`${target}/NapId`)?.value ?? target.slice(target.lastIndexOf('/') + 1),
+          this.tree.record(`${target}/Name`)?.value,
+        );
       }
     }
     return undefined;
@@ -324,7 +334,7 @@ class Planner {
     const napId = parmValue(nap, 'NAPID') as string;
     const existing = this.findInstance(CONN_NAP, 'NapId', napId);
     const uri = existing ?? `${CONN_NAP}/${this.allocate(CONN_NAP, sanitizeSegment(napId, 'NAP'))}`;
-    this.napUris.set(nap, { uri, label: napId });
+    this.napUris.set(nap, napRef(uri, napId, parmValue(nap, 'NAME')));
     const start = this.ops.length;
     this.openInstance(uri, existing !== undefined, this.docAcl);
     const name = parmValue(nap, 'NAME');
@@ -549,9 +559,13 @@ class Planner {
   // ------------------------------------------------------------------ MMS and PoC
 
   /** An existing instance to replace: same AppId and PROVIDER-ID, else same Name and Addr (decision 0061). */
-  private matchService(collection: string, app: CpCharacteristic, addr: string | undefined): string | undefined {
+  private matchService(
+    collection: string,
+    app: CpCharacteristic,
+    name: string | undefined,
+    addr: string | undefined,
+  ): string | undefined {
     const provider = parmValue(app, 'PROVIDER-ID');
-    const name = parmValue(app, 'NAME');
     for (const child of childNames(this.tree, collection)) {
       const uri = `${collection}/${child}`;
       const value = (leaf: string) => this.tree.record(`${uri}/${leaf}`)?.value;
@@ -578,14 +592,16 @@ class Planner {
     const id = appId(app) as string;
     const collection = group === 'mms' ? MMS_ROOT : POC_ROOT;
     const addr = applicationAddresses(app)[0];
-    const name = parmValue(app, 'NAME');
     const provider = parmValue(app, 'PROVIDER-ID');
-    const existing = this.matchService(collection, app, addr);
+    const conn = this.connectivity(app);
+    // Display name: NAME, else PROVIDER-ID, else the access point's NAME (cpclient's flattening,
+    // oma-cp.md §3), else the service name (decision 0061).
+    const name = parmValue(app, 'NAME') ?? provider ?? conn.nap?.name;
+    const existing = this.matchService(collection, app, name, addr);
     const fallback = group === 'mms' ? 'MMS' : 'PoC';
-    const uri = existing ?? `${collection}/${this.allocate(collection, sanitizeSegment(name ?? provider ?? fallback, fallback))}`;
+    const uri = existing ?? `${collection}/${this.allocate(collection, sanitizeSegment(name ?? fallback, fallback))}`;
     const start = this.ops.length;
     this.openInstance(uri, existing !== undefined, this.docAcl);
-    const conn = this.connectivity(app);
     this.leaf(uri, 'Name', name);
     this.leaf(uri, 'AppId', id);
     this.leaf(uri, 'ProviderId', provider);
@@ -862,7 +878,8 @@ export function planCpDocument(doc: CpDocument, tree: TreeReader): ProvisioningP
   assertValidCp(issues);
   const planner = new Planner(doc, tree);
   planner.run();
-  const all = [...warningsOf(issues), ...planner.warnings];
+  // The planner gives the final word on references (it also looks in the tree).
+  const all = [...warningsOf(issues).filter((i) => i.code !== 'unresolved-reference'), ...planner.warnings];
   return {
     kind: 'cp',
     ops: planner.ops,
