@@ -5,9 +5,10 @@ import { serveVerb } from './verbs/serve.ts';
 import { deviceVerb } from './verbs/device.ts';
 import { treeVerb } from './verbs/tree.ts';
 import { wbxmlVerb } from './verbs/wbxml.ts';
+import { cpVerb } from './verbs/cp.ts';
 
 /** Every verb, in the order `--help` lists them. Each capability adds its own. */
-const verbs: Verb[] = [serveVerb, deviceVerb, treeVerb, wbxmlVerb];
+const verbs: Verb[] = [serveVerb, deviceVerb, treeVerb, wbxmlVerb, cpVerb];
 
 function helpText(): string {
   const width = Math.max(...verbs.map((v) => v.name.length));

@@ -3,6 +3,7 @@
  * service with a human sentence each (secrets masked), the fields behind it, the parameters
  * that are not applied, and the raw TreeOps for the inspector. Plain data.
  */
+import { ddfFor, isSecretName } from '../tree/mo/index.ts';
 import type { TreeOp } from '../tree/types.ts';
 import type { CpIssue } from './validate.ts';
 
@@ -143,4 +144,20 @@ export function previewLines(preview: Preview): string[] {
   }
   for (const w of preview.warnings) lines.push(`warning: ${w}`);
   return lines;
+}
+
+/** Whether a node's value is a secret (its MO says so, or its name looks like one). */
+export function isSecretUri(uri: string): boolean {
+  const path = uri.split('?')[0] ?? uri;
+  const segments = path === '.' ? [] : path.replace(/^\.\//, '').split('/');
+  const ddf = ddfFor(segments);
+  return ddf ? ddf.secret === true : isSecretName(segments[segments.length - 1] ?? '');
+}
+
+/** The ops with secret values replaced by the mask, for displays that must not show them (CLI, logs). */
+export function maskedOps(ops: readonly TreeOp[]): TreeOp[] {
+  return ops.map((op) => {
+    if ((op.op === 'add' || op.op === 'replace') && op.value !== undefined && isSecretUri(op.uri)) return { ...op, value: MASK };
+    return op;
+  });
 }
