@@ -46,6 +46,8 @@ export class TreeIndex implements TreeView {
 export class Draft implements TreeView {
   readonly over = new Map<string, NodeRecord | null>();
   readonly overKids = new Map<string, string[]>();
+  /** Child lists this draft already copied and may extend in place. */
+  private readonly owned = new Set<string>();
 
   constructor(
     readonly base: TreeIndex,

@@ -17,9 +17,17 @@ describe('IndexedDB migration 2 (nodes store)', () => {
     const current = await openHandsetDb('handset');
     expect(current.version).toBe(SCHEMA_VERSION);
     expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(2);
-    expect([...current.objectStoreNames].sort()).toEqual(['device', 'nodes']);
+    expect([...current.objectStoreNames]).toEqual(expect.arrayContaining(['device', 'nodes']));
     expect((await loadIdentity(current))?.name).toBe('Survivor');
     expect(current.transaction('nodes').store.keyPath).toBe('uri');
     current.close();
+  });
+
+  it('migration 2 alone adds exactly the nodes store', async () => {
+    const v1 = await openHandsetDb('handset', 1);
+    v1.close();
+    const v2 = await openHandsetDb('handset', 2);
+    expect([...v2.objectStoreNames].sort()).toEqual(['device', 'nodes']);
+    v2.close();
   });
 });
