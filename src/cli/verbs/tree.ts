@@ -12,27 +12,14 @@ import { DEVICE, TNDS_MIME, server, type Principal, type TreeResult } from '../.
 import { EXIT } from '../exit-codes.ts';
 import { readInput, UsageError, type CliIo } from '../io.ts';
 import type { Verb } from '../verb.ts';
+import { statusText } from '../../core/syncml/status-codes.ts';
 
 const clock = { now: () => Date.now() };
 
 /** Short meanings of the statuses the tree returns (oma-dm.md §6); the lead will unify with syncml/status-codes. */
-const STATUS_TEXT: Record<number, string> = {
-  200: 'OK',
-  400: 'bad request',
-  404: 'not found',
-  405: 'command not allowed',
-  406: 'optional feature not supported',
-  413: 'request entity too large',
-  414: 'URI too long',
-  415: 'unsupported media type or format',
-  418: 'already exists',
-  425: 'permission denied',
-  500: 'command failed',
-  507: 'atomic failed',
-};
 
 export function statusLine(result: { status: number; reason?: string }): string {
-  const text = STATUS_TEXT[result.status] ?? 'error';
+  const text = statusText(result.status);
   return `error status-${result.status}: ${result.status} ${text}${result.reason ? `: ${result.reason}` : ''}\n`;
 }
 

@@ -63,7 +63,7 @@ describe('ota-handset device / tree (in-process)', () => {
     expect((await run(['tree', 'get', '.?prop=ACL', '--state', state])).out).toBe('Add=*&Get=*\n');
     const missing = await run(['tree', 'get', './Nope', '--state', state]);
     expect(missing.code).toBe(1);
-    expect(missing.err).toContain('404 not found');
+    expect(missing.err).toContain('404 Not found');
     const denied = await run(['tree', 'replace-me', '--state', state]);
     expect(denied.code).toBe(2);
   });
