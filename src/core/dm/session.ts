@@ -420,6 +420,7 @@ export class DmSession {
   private serverAuth: ServerAuth | undefined;
   private serverAuthenticated = false;
   private serverAuthFailures = 0;
+  private pendingServerNonce: Uint8Array | undefined;
 
   constructor(options: SessionOptions, account: DmAccount) {
     this.options = options;
@@ -969,6 +970,7 @@ export class DmSession {
     }
 
     if (authOutcome === 'retry') {
+      await this.commitServerNonce();
       this.resendPackage1();
       return;
     }
@@ -985,7 +987,8 @@ export class DmSession {
     for (const cmd of commands) {
       if (cmd.kind === 'Status' || cmd.kind === 'Results') continue;
       if (cmd.kind === 'Alert' && cmd.Data === AlertCode.NextMessage) {
-        this.queue.push({ cmd: statusFor(cmd, 200, { CmdID: '', MsgRef: hdr.MsgID }) });
+        // Answered in the very next message (it asks for it), ahead of what is still queued.
+        this.queue.unshift({ cmd: statusFor(cmd, 200, { CmdID: '', MsgRef: hdr.MsgID }) });
         continue;
       }
       this.packageHadCommands = true;
@@ -1029,6 +1032,7 @@ export class DmSession {
 
     if (!serverOk.ok && serverOk.giveUp) {
       this.abortRequested = { reason: serverOk.reason, outcome: 'failed' };
+      await this.commitServerNonce();
       return;
     }
 
@@ -1044,9 +1048,11 @@ export class DmSession {
       !this.lastSentFinal;
     if (!mustReply) {
       this.headerStatus = undefined;
+      this.pendingServerNonce = undefined;
       this.finish('completed', 'The server closed the session: its last package held no further commands.');
       return;
     }
+    await this.commitServerNonce();
     if (this.received >= this.maxMessages) {
       this.finish(
         'failed',
@@ -1272,13 +1278,24 @@ export class DmSession {
     }
   }
 
-  private async newServerNonce(): Promise<Uint8Array> {
-    const sa = this.serverAuth!;
+  /**
+   * A fresh nonce for the server, sent in the Chal of our next SyncHdr Status. It takes
+   * effect (and is stored in SRVCRED AAuthData) only when that message is really sent.
+   */
+  private newServerNonce(): Uint8Array {
     const nonce = newNonce(this.random);
+    this.pendingServerNonce = nonce;
+    return nonce;
+  }
+
+  private async commitServerNonce(): Promise<void> {
+    const sa = this.serverAuth;
+    const nonce = this.pendingServerNonce;
+    this.pendingServerNonce = undefined;
+    if (!sa || !nonce) return;
     sa.nonce = nonce;
     const s = await storeNonce(this.tree, sa.credUri, nonce, this.origin);
     if (s !== 200) this.event('warning', `the handset's new server nonce could not be stored (status ${s})`);
-    return nonce;
   }
 
   /** Checks the server's credentials when the account requires them; sets the SyncHdr Status. */
@@ -1305,7 +1322,7 @@ export class DmSession {
       why: string,
     ): Promise<{ ok: false; code: number; reason: string; giveUp: boolean }> => {
       this.serverAuthFailures++;
-      const chal = buildChal(sa.type, sa.type === AUTH_BASIC ? undefined : await this.newServerNonce());
+      const chal = buildChal(sa.type, sa.type === AUTH_BASIC ? undefined : this.newServerNonce());
       setHeader(code, chal);
       const giveUp = this.serverAuthFailures > this.maxAuthRetries;
       const reason = giveUp
@@ -1326,7 +1343,7 @@ export class DmSession {
       }
       this.serverAuthenticated = true;
       // HMAC: 200 and a fresh nonce with every message (oma-dm.md §7.3).
-      setHeader(200, buildChal(AUTH_MAC, await this.newServerNonce()));
+      setHeader(200, buildChal(AUTH_MAC, this.newServerNonce()));
       return { ok: true };
     }
     if (this.serverAuthenticated) {
@@ -1340,7 +1357,7 @@ export class DmSession {
         : fail(401, `its ${AUTH_NAMES[sa.type]} credentials were wrong (${check.reason})`);
     }
     this.serverAuthenticated = true;
-    setHeader(212, sa.type === AUTH_MD5 ? buildChal(AUTH_MD5, await this.newServerNonce()) : undefined);
+    setHeader(212, sa.type === AUTH_MD5 ? buildChal(AUTH_MD5, this.newServerNonce()) : undefined);
     return { ok: true };
   }
 
