@@ -114,7 +114,7 @@ export class ScriptedClient {
       };
       headers['x-syncml-hmac'] = buildHmacHeader(secret, this.nonce, body);
     }
-    const res = await fetch(this.url, { method: 'POST', headers, body });
+    const res = await fetch(this.url, { method: 'POST', headers, body: body as Uint8Array<ArrayBuffer> });
     const bytes = new Uint8Array(await res.arrayBuffer());
     const reply: Reply = { status: res.status, headers: res.headers, body: bytes, text: '' };
     if (res.headers.get('content-type')?.startsWith('application/vnd.syncml')) {
