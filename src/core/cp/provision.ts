@@ -26,7 +26,8 @@ import { unwrapPayload, type PayloadKind } from './detect.ts';
 import { CpDocumentError } from './document.ts';
 import type { InboxRecord, InboxSource, RecordedError } from './inbox.ts';
 import { parseCpDocument, type CpParseLimits } from './parse.ts';
-import { CONTENT_TYPE } from './push.ts';
+import { CONTENT_TYPE, parsePush } from './push.ts';
+import { PayloadError, PushError } from './errors.ts';
 import { PIN_ATTEMPT_LIMIT, verifyPush, type ImsiKeyRule, type SecurityVerdict } from './security.ts';
 import { planCpDocument, type TreeReader, type TreeWriter } from './to-tree.ts';
 import { validateCpDocument } from './validate.ts';
@@ -91,6 +92,29 @@ function recordError(step: RecordedError['step'], error: unknown): RecordedError
 /** Details as plain data (drops functions and class instances other than arrays / bytes). */
 function structuredCloneSafe(details: Record<string, unknown>): Record<string, unknown> {
   return JSON.parse(JSON.stringify(details)) as Record<string, unknown>;
+}
+
+/**
+ * Detection drops readings that fail to parse, so a damaged push is reported as
+ * "unrecognised". When the input looks like a push PDU (TID, then PDU type 0x06 Push or 0x07
+ * Confirmed Push), the push parser's own error (truncated, bad uintvar …) is more useful.
+ */
+function explainUnrecognised(input: string | Uint8Array, error: unknown): unknown {
+  if (!(error instanceof PayloadError) || error.code !== 'unrecognised-input') return error;
+  let bytes: Uint8Array | undefined = typeof input === 'string' ? undefined : input;
+  if (typeof input === 'string') {
+    const clean = input.replace(/0x(?=[0-9a-fA-F]{2})/g, '').replace(/[\s:,-]/g, '');
+    if (clean.length >= 4 && clean.length % 2 === 0 && /^[0-9a-fA-F]+$/.test(clean)) {
+      bytes = Uint8Array.from(clean.match(/../g) ?? [], (h) => parseInt(h, 16));
+    }
+  }
+  if (bytes === undefined || (bytes[1] !== 0x06 && bytes[1] !== 0x07)) return error;
+  try {
+    parsePush(bytes);
+  } catch (pushError) {
+    if (pushError instanceof PushError) return pushError;
+  }
+  return error;
 }
 
 function kindOf(contentType: string): InboxRecord['kind'] {
@@ -172,7 +196,7 @@ export function receivePayload(input: string | Uint8Array, options: ReceiveOptio
   try {
     unwrapped = unwrapPayload(input, options.chosenKind);
   } catch (error) {
-    return { ...record, status: 'invalid', error: recordError('unwrap', error) };
+    return { ...record, status: 'invalid', error: recordError('unwrap', explainUnrecognised(input, error)) };
   }
   record.detected = {
     kind: unwrapped.kind,
