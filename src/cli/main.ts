@@ -2,13 +2,25 @@ import { EXIT } from './exit-codes.ts';
 import { processIo, UsageError, type CliIo } from './io.ts';
 import type { Verb } from './verb.ts';
 import { serveVerb } from './verbs/serve.ts';
+import { serverVerb } from './verbs/server.ts';
 import { deviceVerb } from './verbs/device.ts';
 import { treeVerb } from './verbs/tree.ts';
 import { wbxmlVerb } from './verbs/wbxml.ts';
 import { cpVerb } from './verbs/cp.ts';
+import { sessionVerb } from './verbs/session.ts';
+import { notificationVerb } from './verbs/notification.ts';
 
 /** Every verb, in the order `--help` lists them. Each capability adds its own. */
-const verbs: Verb[] = [serveVerb, deviceVerb, treeVerb, wbxmlVerb, cpVerb];
+const verbs: Verb[] = [
+  serveVerb,
+  deviceVerb,
+  treeVerb,
+  wbxmlVerb,
+  cpVerb,
+  sessionVerb,
+  notificationVerb,
+  serverVerb,
+];
 
 function helpText(): string {
   const width = Math.max(...verbs.map((v) => v.name.length));
