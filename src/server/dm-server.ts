@@ -57,6 +57,7 @@ import {
 import {
   formatScenarioIssues,
   validateScenario,
+  type CpCharacteristic,
   type Scenario,
   type ScenarioIssue,
   type SecMethodName,
@@ -65,6 +66,8 @@ import { ServerSession } from '../core/dm-server/session.ts';
 import { parseBase64 } from '../core/bytes/index.ts';
 import { alertCommand, createHeader, statusForHeader } from '../core/syncml/build.ts';
 import type { Command, SyncMLMessage } from '../core/syncml/message.ts';
+import { statusText } from '../core/syncml/status-codes.ts';
+import type { RunLogEntry } from '../core/dm-server/engine.ts';
 import type { Random } from '../core/ports.ts';
 import { DeviceStore, type DeviceRecord, type SessionSummary } from './device-store.ts';
 import { PushChannel } from './push-channel.ts';
@@ -949,7 +952,7 @@ export class DmServer {
       imsi?: string;
       authority?: string;
       uiMode?: UiMode;
-      document?: import('../core/dm-server/scenario.ts').CpCharacteristic[];
+      document?: CpCharacteristic[];
     },
   ): { event: PushEvent; delivered: number; secret: PushSecret } {
     const sign = {
@@ -1053,6 +1056,8 @@ export class DmServer {
   }
 
   private deviceView(d: DeviceRecord, full: boolean): Record<string, unknown> {
+    const log = (entries: RunLogEntry[]) =>
+      entries.map((e) => (e.status === undefined ? e : { ...e, statusText: statusText(e.status) }));
     const sessions = d.sessions.map((s, index) => {
       const { trace, ...rest } = s;
       return { index, ...rest, ...(full ? { events: trace.events.slice(-20) } : {}) };
@@ -1085,7 +1090,7 @@ export class DmServer {
         session: r.sessionIndex,
         sessions: r.scenario.sessions.length,
         reason: r.reason,
-        log: full ? r.log : undefined,
+        log: full ? log(r.log) : undefined,
       })),
       history: full
         ? d.history.map((r) => ({
@@ -1093,7 +1098,7 @@ export class DmServer {
             title: r.scenario.title,
             state: r.state,
             reason: r.reason,
-            log: r.log,
+            log: log(r.log),
           }))
         : undefined,
       sessions: full ? sessions : sessions.slice(-1),

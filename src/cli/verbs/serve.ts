@@ -7,6 +7,8 @@ import { listen } from '../../server/listen.ts';
 import { EXIT } from '../exit-codes.ts';
 import { UsageError, type CliIo } from '../io.ts';
 import type { Verb } from '../verb.ts';
+import { DEFAULT_STATE_FILE, startDmServer } from './server.ts';
+import { DEFAULT_DM_PORT } from '../../server/dm-server.ts';
 
 const defaultAppDir = fileURLToPath(new URL('../../../dist', import.meta.url));
 
@@ -22,16 +24,26 @@ export const serveVerb: Verb = {
   name: 'serve',
   summary: 'serve the built handset app on 127.0.0.1 (what `npm start` runs)',
   usage: [
-    'Usage: ota-handset serve [--port N] [--host ADDR] [--app-dir DIR]',
+    'Usage: ota-handset serve [--port N] [--host ADDR] [--app-dir DIR] [--dm-port N] [--no-dm]',
     '',
     '  --port N       port for the app (default: $OTA_APP_PORT or 4173; 0 picks a free port)',
     '  --host ADDR    address to listen on (default: $OTA_HOST or 127.0.0.1)',
     '  --app-dir DIR  the built app (default: dist/, made by `npm run build`)',
+    '  --dm-port N    port of the reference DM server started next to the app (default: $OTA_DM_PORT or 4180)',
+    `  --dm-state F   its state file (default: ${DEFAULT_STATE_FILE}; - for memory only)`,
+    '  --no-dm        do not start the DM server',
   ].join('\n'),
   async run(args: string[], io: CliIo): Promise<number> {
     const { values } = parseArgs({
       args,
-      options: { port: { type: 'string' }, host: { type: 'string' }, 'app-dir': { type: 'string' } },
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'app-dir': { type: 'string' },
+        'dm-port': { type: 'string' },
+        'dm-state': { type: 'string' },
+        'no-dm': { type: 'boolean' },
+      },
       strict: true,
     });
     const port = parsePort(values.port ?? process.env.OTA_APP_PORT, 4173, '--port');
@@ -48,15 +60,37 @@ export const serveVerb: Verb = {
         res.end();
       });
     });
+    let actual: number;
     try {
-      const actual = await listen(server, port, host, 'app');
+      actual = await listen(server, port, host, 'app');
       io.out(`ota-handset app:  http://${host}:${actual}/\n`);
     } catch (error) {
       io.err(`error port-in-use: ${(error as Error).message}\n`);
       return EXIT.failed;
     }
+    let dm: Awaited<ReturnType<typeof startDmServer>>;
+    if (values['no-dm'] !== true) {
+      const dmPort = parsePort(values['dm-port'] ?? process.env.OTA_DM_PORT, DEFAULT_DM_PORT, '--dm-port');
+      const dmState = values['dm-state'] ?? process.env.OTA_DM_STATE ?? DEFAULT_STATE_FILE;
+      const appOrigin = `http://${host.includes(':') ? `[${host}]` : host}:${actual}`;
+      dm = await startDmServer(
+        {
+          port: dmPort,
+          host,
+          stateFile: dmState === '-' ? undefined : dmState,
+          demoMode: true,
+          origins: [appOrigin],
+          ...(process.env.OTA_DM_TOKEN ? { token: process.env.OTA_DM_TOKEN } : {}),
+        },
+        io,
+      );
+      if (!dm) {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        return EXIT.failed;
+      }
+    }
     await new Promise<void>((resolve) => {
-      const stop = () => server.close(() => resolve());
+      const stop = () => server.close(() => void (dm ? dm.close().then(resolve) : resolve()));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });

@@ -522,7 +522,6 @@ export class ServerSession {
       SyncHdr: hdr,
       SyncBody: { commands: [...commands], Final: final },
     });
-    let body = this.opts.encode(make(true));
     const sentNow: QueueEntry[] = [];
     const limit = this.limit();
     while (allowCommands && this.queue.length > 0) {
@@ -547,7 +546,6 @@ export class ServerSession {
           commands.pop();
           this.assign(cmd, ids, entry.planned, msgId, entry, false);
           commands.push(cmd);
-          body = candidate;
           this.queue.shift();
           sentNow.push(entry);
           continue;
@@ -559,7 +557,6 @@ export class ServerSession {
           // Send it anyway: a command must fit one message, the device answers 413 if it cannot.
           this.assign(cmd, ids, entry.planned, msgId, entry, false);
           commands.push(cmd);
-          body = this.opts.encode(make(this.queue.length === 1));
           this.queue.shift();
           sentNow.push(entry);
           this.note(
@@ -580,7 +577,7 @@ export class ServerSession {
       const lo = entry.lo as NonNullable<QueueEntry['lo']>;
       let lo2 = 1;
       let hi = lo.bytes.length - lo.offset;
-      let best: { cmd: Command; body: Uint8Array } | undefined;
+      let best: { cmd: Command } | undefined;
       while (lo2 <= hi) {
         const mid = Math.floor((lo2 + hi) / 2);
         const cmd = this.chunkOf(entry, mid);
@@ -592,7 +589,7 @@ export class ServerSession {
         const candidate = this.opts.encode(make(last && this.queue.length === 1));
         commands.pop();
         if (candidate.length <= limit) {
-          best = { cmd, body: candidate };
+          best = { cmd };
           lo2 = mid + 1;
         } else hi = mid - 1;
       }
@@ -605,7 +602,6 @@ export class ServerSession {
       const isLast = !item.MoreData;
       this.assign(chunkCmd, ids, isLast ? entry.planned : undefined, msgId, entry, !isLast);
       commands.push(chunkCmd);
-      body = best.body;
       lo.offset += encodeUtf8(dataText(item.Data)).length;
       if (isLast) {
         this.queue.shift();
@@ -615,7 +611,7 @@ export class ServerSession {
     }
     const final = finalOverride ?? this.queue.length === 0;
     const msg = make(final);
-    body = this.opts.encode(msg);
+    const body = this.opts.encode(msg);
     if (finalOverride === undefined) this.midPackage = !final;
     if (sentNow.length > 0) this.lastSentEntries = sentNow;
     if (!final) this.note('split', `package continues in the next message (MaxMsgSize ${limit})`);
