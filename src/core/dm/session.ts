@@ -370,7 +370,8 @@ const AUTH_NAMES: Record<AuthType, string> = {
 export class DmSession {
   readonly account: DmAccount;
   readonly sessionId: string;
-  readonly encoding: DmEncoding;
+  /** The encoding the handset sends; it follows the server's when a reply comes in the other one. */
+  encoding: DmEncoding;
   readonly serverUrl: string;
   readonly principal: Principal;
   readonly origin: string;
@@ -921,11 +922,13 @@ export class DmSession {
     );
     for (const w of message.warnings ?? [])
       this.event('warning', `server message ${hdr.MsgID}: ${w.message} (${w.path})`);
-    if (encoding !== this.encoding)
+    if (encoding && encoding !== this.encoding) {
       this.event(
         'info',
-        `the server answered in ${encoding!.toUpperCase()}; the handset keeps sending ${this.encoding.toUpperCase()}`,
+        `the server answered in ${encoding.toUpperCase()}; the handset follows and sends ${encoding.toUpperCase()} from now on`,
       );
+      this.encoding = encoding;
+    }
     if (reply.body.length > this.maxMsgSize)
       this.event(
         'warning',

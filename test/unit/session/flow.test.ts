@@ -399,6 +399,20 @@ describe('WBXML and generic alerts', () => {
     expect(session.trace.messages[0]!.text).toContain('<SyncML');
   });
 
+  it('follows the reply’s encoding: a WBXML handset answered in XML continues in XML', async () => {
+    const { tree } = await withVendor();
+    const { session, server } = await runAgainst(
+      tree,
+      (req, i) =>
+        i === 0
+          ? { message: reply(req, [add('./Vendor/E', '1')]), encoding: 'xml' }
+          : { message: reply(req, [], { ack: false }) },
+      { encoding: 'wbxml' },
+    );
+    expect(server.received.map((r) => r.encoding)).toEqual(['wbxml', 'xml']);
+    expect(session.outcome, session.reason).toBe('completed');
+  });
+
   it('queueGenericAlert sends Alert 1226 with Meta Type/Format and the Correlator', async () => {
     const { tree } = await withVendor();
     const { sent } = await runAgainst(tree, (req) => ({ message: reply(req) }), {
