@@ -4,12 +4,7 @@ import { freshDeviceState } from '../../adapters/state-file.ts';
 import type { PayloadKind } from '../../core/cp/detect.ts';
 import type { InboxRecord } from '../../core/cp/inbox.ts';
 import { maskedOps, previewLines } from '../../core/cp/preview.ts';
-import {
-  applyPlan,
-  pinAttemptsLeft,
-  planProvisioning,
-  receivePayload,
-} from '../../core/cp/provision.ts';
+import { applyPlan, pinAttemptsLeft, planProvisioning, receivePayload } from '../../core/cp/provision.ts';
 import type { TreeReader } from '../../core/cp/to-tree.ts';
 import { DEFAULT_IDENTITY } from '../../core/device/identity.ts';
 import { ManagementTree } from '../../core/tree/tree.ts';
@@ -50,13 +45,21 @@ function hex(bytes: Uint8Array): string {
 
 /** The record as JSON: bytes as hex, secret op values masked. */
 function recordJson(record: InboxRecord): string {
-  const safe: InboxRecord = record.plan ? { ...record, plan: { ...record.plan, ops: maskedOps(record.plan.ops) } } : record;
-  return JSON.stringify(safe, (_key, value: unknown) => (value instanceof Uint8Array ? hex(value) : value), 1);
+  const safe: InboxRecord = record.plan
+    ? { ...record, plan: { ...record.plan, ops: maskedOps(record.plan.ops) } }
+    : record;
+  return JSON.stringify(
+    safe,
+    (_key, value: unknown) => (value instanceof Uint8Array ? hex(value) : value),
+    1,
+  );
 }
 
 /** Text given to the detector: printable files (hex, base64, XML) as text, others as bytes. */
 function asInput(bytes: Uint8Array): string | Uint8Array {
-  const printable = bytes.every((b) => b === 0x09 || b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f) || b >= 0x80);
+  const printable = bytes.every(
+    (b) => b === 0x09 || b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f) || b >= 0x80,
+  );
   if (!printable || bytes.length === 0) return bytes;
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -67,26 +70,39 @@ function asInput(bytes: Uint8Array): string | Uint8Array {
 
 function describe(record: InboxRecord, io: CliIo, imsiUsed: string): void {
   const lines: string[] = [];
-  lines.push(`message: ${record.id} (${record.raw.length} bytes, ${record.detected ? `${record.detected.kind}, ${record.detected.encoding}` : 'not recognised'})`);
-  for (const layer of record.detected?.layers ?? []) lines.push(`  layer: ${layer.title} (${layer.length} bytes)`);
-  if (record.contentType !== undefined) lines.push(`content type: ${record.contentType}${record.applicationId ? `, application ${record.applicationId}` : ''}`);
+  lines.push(
+    `message: ${record.id} (${record.raw.length} bytes, ${record.detected ? `${record.detected.kind}, ${record.detected.encoding}` : 'not recognised'})`,
+  );
+  for (const layer of record.detected?.layers ?? [])
+    lines.push(`  layer: ${layer.title} (${layer.length} bytes)`);
+  if (record.contentType !== undefined)
+    lines.push(
+      `content type: ${record.contentType}${record.applicationId ? `, application ${record.applicationId}` : ''}`,
+    );
   if (record.sec !== undefined || record.mac !== undefined) {
     lines.push(`SEC: ${record.sec ?? '-'} (${record.security?.method ?? 'none'}), MAC: ${record.mac ?? '-'}`);
   }
   if (record.security) {
     lines.push(`security: ${record.verdict}: ${record.security.message}`);
-    if (record.security.method === 'NETWPIN' || record.security.method === 'USERNETWPIN') lines.push(`  IMSI used: ${imsiUsed}`);
-    if (record.security.expected !== undefined && !record.security.authentic) lines.push(`  expected: ${record.security.expected}`);
+    if (record.security.method === 'NETWPIN' || record.security.method === 'USERNETWPIN')
+      lines.push(`  IMSI used: ${imsiUsed}`);
+    if (record.security.expected !== undefined && !record.security.authentic)
+      lines.push(`  expected: ${record.security.expected}`);
   }
   if (record.status === 'awaiting-pin') lines.push(`PIN attempts left: ${pinAttemptsLeft(record)}`);
   for (const w of record.warnings) lines.push(`warning: ${w}`);
-  if (record.issues) for (const i of record.issues.filter((x) => x.severity === 'error')) lines.push(`error: ${i.message}`);
+  if (record.issues)
+    for (const i of record.issues.filter((x) => x.severity === 'error')) lines.push(`error: ${i.message}`);
   if (record.plan) {
     lines.push('', 'planned changes:', ...previewLines(record.plan.preview).map((l) => `  ${l}`));
-    for (const s of record.plan.startSessions) lines.push(`  then: start a DM session with ${s.serverId} (${s.reason})`);
+    for (const s of record.plan.startSessions)
+      lines.push(`  then: start a DM session with ${s.serverId} (${s.reason})`);
     lines.push('', `tree operations (${record.plan.ops.length}, one atomic batch, origin ${record.id}):`);
     for (const op of maskedOps(record.plan.ops)) {
-      const value = 'value' in op && op.value !== undefined ? ` = ${op.value instanceof Uint8Array ? `0x${hex(op.value)}` : JSON.stringify(op.value)}` : '';
+      const value =
+        'value' in op && op.value !== undefined
+          ? ` = ${op.value instanceof Uint8Array ? `0x${hex(op.value)}` : JSON.stringify(op.value)}`
+          : '';
       const extra = op.op === 'add' && op.acl !== undefined ? ` (ACL ${op.acl})` : '';
       lines.push(`  ${op.op} ${op.uri}${value}${extra}`);
     }
@@ -123,14 +139,18 @@ export const cpVerb: Verb = {
     });
     const [sub, file, ...extra] = positionals;
     if (sub !== 'inspect' && sub !== 'apply') {
-      throw new UsageError(sub === undefined ? 'missing sub-command: inspect or apply' : `unknown sub-command "${sub}"`);
+      throw new UsageError(
+        sub === undefined ? 'missing sub-command: inspect or apply' : `unknown sub-command "${sub}"`,
+      );
     }
     if (file === undefined) throw new UsageError(`cp ${sub} needs a file (or - for standard input)`);
     if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
     if (sub === 'apply' && values.state === undefined) throw new UsageError('cp apply needs --state FILE');
-    if (values['accept-unsigned'] && sub !== 'apply') throw new UsageError('--accept-unsigned is for cp apply');
+    if (values['accept-unsigned'] && sub !== 'apply')
+      throw new UsageError('--accept-unsigned is for cp apply');
     const as = values.as;
-    if (as !== undefined && !(KINDS as readonly string[]).includes(as)) throw new UsageError(`--as is one of ${KINDS.join(', ')}`);
+    if (as !== undefined && !(KINDS as readonly string[]).includes(as))
+      throw new UsageError(`--as is one of ${KINDS.join(', ')}`);
     const statePath = values.state;
 
     return withStateErrors(io, async () => {
@@ -160,10 +180,15 @@ export const cpVerb: Verb = {
         if (record.verdict === 'unsigned' && values['accept-unsigned'] !== true) {
           if (values.json) io.out(`${recordJson(record)}\n`);
           else describe(record, io, imsi);
-          io.err('error unsigned-not-accepted: the message carries no SEC/MAC; pass --accept-unsigned to apply it anyway\n');
+          io.err(
+            'error unsigned-not-accepted: the message carries no SEC/MAC; pass --accept-unsigned to apply it anyway\n',
+          );
           return EXIT.security;
         }
-        record = await applyPlan(record, device.tree, { at: clock.now(), acceptUnsigned: values['accept-unsigned'] === true });
+        record = await applyPlan(record, device.tree, {
+          at: clock.now(),
+          acceptUnsigned: values['accept-unsigned'] === true,
+        });
         if (record.status === 'applied') await device.save();
       }
 

@@ -12,13 +12,21 @@
 import { effectiveMeta } from '../syncml/meta.ts';
 import type { Command, Item, SyncMLMessage } from '../syncml/message.ts';
 import { decodeBase64 } from '../tree/format.ts';
-import { ddfFor, isSecretName } from '../tree/mo/index.ts';
 import { parseTnds, type TndsNode } from '../tree/tnds.ts';
 import { isNodeFormat, TNDS_MIME, type NodeFormat, type NodeValue, type TreeOp } from '../tree/types.ts';
 import { parseUri, parentUri } from '../tree/uri.ts';
 import { writeXml } from '../xml/write.ts';
 import { OtaError } from '../errors.ts';
-import { MASK, buildPreview, type PreviewField, type PreviewItem, type ProvisioningPlan, type ServiceGroup, type SessionStart } from './preview.ts';
+import {
+  MASK,
+  buildPreview,
+  isSecretUri,
+  type PreviewField,
+  type PreviewItem,
+  type ProvisioningPlan,
+  type ServiceGroup,
+  type SessionStart,
+} from './preview.ts';
 import { CONN_NAP, CONN_PX, DMACC_ROOT, MMS_ROOT, POC_ROOT, serverAcl, type TreeReader } from './to-tree.ts';
 import type { CpIssue } from './validate.ts';
 
@@ -48,20 +56,22 @@ const INBOX = './Inbox';
 
 function canonical(raw: string, where: string): string {
   const parsed = parseUri(raw);
-  if (!parsed.ok) throw new DmBootstrapError('dm-bootstrap-bad-item', `${where}: ${parsed.reason}`, { path: where, uri: raw });
-  if (parsed.query.kind !== 'none') {
-    throw new DmBootstrapError('dm-bootstrap-bad-item', `${where}: a bootstrap cannot target "${raw}" (properties or lists)`, {
+  if (!parsed.ok)
+    throw new DmBootstrapError('dm-bootstrap-bad-item', `${where}: ${parsed.reason}`, {
       path: where,
       uri: raw,
     });
+  if (parsed.query.kind !== 'none') {
+    throw new DmBootstrapError(
+      'dm-bootstrap-bad-item',
+      `${where}: a bootstrap cannot target "${raw}" (properties or lists)`,
+      {
+        path: where,
+        uri: raw,
+      },
+    );
   }
   return parsed.uri;
-}
-
-function isSecret(uri: string): boolean {
-  const segments = uri === '.' ? [] : uri.slice(2).split('/');
-  const ddf = ddfFor(segments);
-  return ddf ? ddf.secret === true : isSecretName(segments[segments.length - 1] ?? '');
 }
 
 function isTndsOp(op: TreeOp | undefined): boolean {
@@ -118,7 +128,14 @@ class BootstrapPlanner {
   }
 
   private skip(source: string, sentence: string): void {
-    this.notApplied.push({ group: 'not-applied', action: 'not-applied', sentence, source, fields: [], notApplied: [] });
+    this.notApplied.push({
+      group: 'not-applied',
+      action: 'not-applied',
+      sentence,
+      source,
+      fields: [],
+      notApplied: [],
+    });
   }
 
   command(cmd: Command, path: string): void {
@@ -132,20 +149,36 @@ class BootstrapPlanner {
         cmd.Items.forEach((item, i) => this.item(cmd.kind, cmd.Meta, item, `${path}/Item[${i + 1}]`));
         return;
       default: {
-        const targets = 'Items' in cmd ? cmd.Items.map((i) => i.Target?.LocURI).filter((t): t is string => t !== undefined) : [];
-        this.skip(path, `Not applied: ${cmd.kind}${targets.length > 0 ? ` ${targets.join(', ')}` : ''} (a bootstrap applies only Add and Replace)`);
+        const targets =
+          'Items' in cmd
+            ? cmd.Items.map((i) => i.Target?.LocURI).filter((t): t is string => t !== undefined)
+            : [];
+        this.skip(
+          path,
+          `Not applied: ${cmd.kind}${targets.length > 0 ? ` ${targets.join(', ')}` : ''} (a bootstrap applies only Add and Replace)`,
+        );
       }
     }
   }
 
-  private item(kind: 'Add' | 'Replace', commandMeta: Parameters<typeof effectiveMeta>[0], item: Item, where: string): void {
+  private item(
+    kind: 'Add' | 'Replace',
+    commandMeta: Parameters<typeof effectiveMeta>[0],
+    item: Item,
+    where: string,
+  ): void {
     const raw = item.Target?.LocURI;
     if (raw === undefined || raw === '') {
-      throw new DmBootstrapError('dm-bootstrap-bad-item', `${where}: ${kind} item without Target/LocURI`, { path: where });
+      throw new DmBootstrapError('dm-bootstrap-bad-item', `${where}: ${kind} item without Target/LocURI`, {
+        path: where,
+      });
     }
     const uri = canonical(raw, where);
     if (isWithin(uri, INBOX)) {
-      this.skip(where, `Not applied: ${kind} ${uri} (./Inbox is not supported; place MOs at their own location)`);
+      this.skip(
+        where,
+        `Not applied: ${kind} ${uri} (./Inbox is not supported; place MOs at their own location)`,
+      );
       return;
     }
     const meta = effectiveMeta(commandMeta, item);
@@ -154,7 +187,10 @@ class BootstrapPlanner {
       return;
     }
     let format = meta.Format;
-    if (!isNodeFormat(format)) throw new DmBootstrapError('dm-bootstrap-bad-item', `${where}: unknown Meta Format "${format}"`, { path: where });
+    if (!isNodeFormat(format))
+      throw new DmBootstrapError('dm-bootstrap-bad-item', `${where}: unknown Meta Format "${format}"`, {
+        path: where,
+      });
     let value: NodeValue | undefined;
     if (format !== 'node') {
       if (item.Data instanceof Uint8Array) value = item.Data;
@@ -163,12 +199,18 @@ class BootstrapPlanner {
         if (format === 'b64') {
           // Binary data in XML travels as b64; the tree keeps bin [oma-dm.md §12.2].
           const bytes = decodeBase64(text);
-          if (!bytes) throw new DmBootstrapError('dm-bootstrap-bad-item', `${where}: Data is not base64 (Meta Format b64)`, { path: where });
+          if (!bytes)
+            throw new DmBootstrapError(
+              'dm-bootstrap-bad-item',
+              `${where}: Data is not base64 (Meta Format b64)`,
+              { path: where },
+            );
           value = bytes;
           format = 'bin';
         } else value = text;
       }
-      if (value instanceof Uint8Array && format !== 'bin' && format !== 'b64') value = new TextDecoder().decode(value);
+      if (value instanceof Uint8Array && format !== 'bin' && format !== 'b64')
+        value = new TextDecoder().decode(value);
     }
     const type = meta.Type !== 'text/plain' || format !== 'node' ? meta.Type : undefined;
     const exists = this.exists(uri);
@@ -187,7 +229,11 @@ class BootstrapPlanner {
       this.push(op, uri, true);
       return;
     }
-    const display = isSecret(uri) ? MASK : value instanceof Uint8Array ? `${value.length} bytes` : (value ?? '');
+    const display = isSecretUri(uri)
+      ? MASK
+      : value instanceof Uint8Array
+        ? `${value.length} bytes`
+        : (value ?? '');
     if (exists) {
       const op: TreeOp = { op: 'replace', uri, format: format as NodeFormat };
       if (value !== undefined) op.value = value;
@@ -211,20 +257,26 @@ class BootstrapPlanner {
 
   private tnds(target: string, xml: string, where: string): void {
     const parsed = parseTnds(xml);
-    if (typeof parsed === 'string') throw new DmBootstrapError('dm-bootstrap-bad-item', `${where}: bad TNDS: ${parsed}`, { path: where });
+    if (typeof parsed === 'string')
+      throw new DmBootstrapError('dm-bootstrap-bad-item', `${where}: bad TNDS: ${parsed}`, { path: where });
     const leaves: Written[] = [];
     const visit = (node: TndsNode, parent: string) => {
       const uri = canonical(parent === '.' ? `./${node.name}` : `${parent}/${node.name}`, where);
       const interior = node.format === 'node' || (node.format === undefined && node.value === undefined);
       const w: Written = { uri, interior, op: -1 };
-      if (!interior) w.value = isSecret(uri) ? MASK : (node.value ?? '');
+      if (!interior) w.value = isSecretUri(uri) ? MASK : (node.value ?? '');
       leaves.push(w);
       for (const c of node.children) visit(c, uri);
     };
     for (const top of parsed) {
       let parent = target;
       if (top.path !== undefined && top.path !== '') {
-        parent = top.path === '.' || top.path.startsWith('./') ? top.path : target === '.' ? `./${top.path}` : `${target}/${top.path}`;
+        parent =
+          top.path === '.' || top.path.startsWith('./')
+            ? top.path
+            : target === '.'
+              ? `./${top.path}`
+              : `${target}/${top.path}`;
       }
       visit(top, canonical(parent, where));
     }
@@ -282,7 +334,14 @@ class BootstrapPlanner {
       const w = this.written[i] as Written;
       if (w.uri !== uri || w.interior) continue;
       const op = this.ops[w.op];
-      if (op && op.op !== 'delete' && op.op !== 'copy' && typeof op.value === 'string' && op.type !== TNDS_MIME) return op.value;
+      if (
+        op &&
+        op.op !== 'delete' &&
+        op.op !== 'copy' &&
+        typeof op.value === 'string' &&
+        op.type !== TNDS_MIME
+      )
+        return op.value;
       return w.value;
     }
     return this.tree.record(uri)?.value;
@@ -314,9 +373,10 @@ class BootstrapPlanner {
         const serverId = this.valueOf(`${key}/ServerID`);
         const addr = this.valueOf(`${key}/AppAddr/1/Addr`) ?? this.valueOf(`${key}/Addr`);
         const display = this.valueOf(`${key}/Name`) ?? serverId ?? name;
-        const details = [addr !== undefined ? `server ${addr}` : undefined, serverId !== undefined ? `ServerID ${serverId}` : undefined].filter(
-          (d): d is string => d !== undefined,
-        );
+        const details = [
+          addr !== undefined ? `server ${addr}` : undefined,
+          serverId !== undefined ? `ServerID ${serverId}` : undefined,
+        ].filter((d): d is string => d !== undefined);
         sentence = `${verb} DM account *${display}*${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
         if (serverId !== undefined) sessions.push({ serverId, account: key, reason: 'bootstrap' });
       } else if (group === 'access-points') {
@@ -332,7 +392,15 @@ class BootstrapPlanner {
         sentence = `Sets ${fields.length === 1 ? 'node' : `${fields.length} nodes`} under ${key}`;
       }
       const opIndexes = writes.map((w) => w.op).filter((i) => i >= 0);
-      const item: PreviewItem = { group, action: existing ? 'replace' : 'add', sentence, uri: key, source: 'SyncML', fields, notApplied: [] };
+      const item: PreviewItem = {
+        group,
+        action: existing ? 'replace' : 'add',
+        sentence,
+        uri: key,
+        source: 'SyncML',
+        fields,
+        notApplied: [],
+      };
       if (opIndexes.length > 0) item.ops = [Math.min(...opIndexes), Math.max(...opIndexes) + 1];
       items.push(item);
     }
@@ -348,18 +416,29 @@ export function planDmBootstrap(message: SyncMLMessage, tree: TreeReader): Provi
   const planner = new BootstrapPlanner(tree);
   message.SyncBody.commands.forEach((c, i) => planner.command(c, `SyncBody/${c.kind}[${i + 1}]`));
   if (!planner.written.some((w) => isWithin(w.uri, DMACC_ROOT))) {
-    throw new DmBootstrapError('dm-bootstrap-no-dmacc', 'The bootstrap message sets nothing under ./DMAcc; a DM bootstrap must set a DM account [oma-cp.md §9]');
+    throw new DmBootstrapError(
+      'dm-bootstrap-no-dmacc',
+      'The bootstrap message sets nothing under ./DMAcc; a DM bootstrap must set a DM account [oma-cp.md §9]',
+    );
   }
   planner.accountAcls();
   const { items, sessions } = planner.previewItems();
   const warnings = [
     ...planner.warnings,
-    ...(message.warnings ?? []).map<CpIssue>((w) => ({ severity: 'warning', code: w.code, path: w.path, message: `${w.path}: ${w.message}` })),
+    ...(message.warnings ?? []).map<CpIssue>((w) => ({
+      severity: 'warning',
+      code: w.code,
+      path: w.path,
+      message: `${w.path}: ${w.message}`,
+    })),
   ];
   return {
     kind: 'dm-bootstrap',
     ops: planner.ops,
-    preview: buildPreview(items, warnings.map((w) => w.message)),
+    preview: buildPreview(
+      items,
+      warnings.map((w) => w.message),
+    ),
     issues: warnings,
     startSessions: sessions,
   };

@@ -87,7 +87,8 @@ export function* walkCharacteristics(doc: CpDocument): Iterable<CpCharacteristic
   while (stack.length > 0) {
     const ch = stack.pop() as CpCharacteristic;
     yield ch;
-    for (let i = ch.characteristics.length - 1; i >= 0; i--) stack.push(ch.characteristics[i] as CpCharacteristic);
+    for (let i = ch.characteristics.length - 1; i >= 0; i--)
+      stack.push(ch.characteristics[i] as CpCharacteristic);
   }
 }
 

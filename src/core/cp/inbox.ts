@@ -34,7 +34,15 @@ export type InboxVerdict = SecurityVerdict['outcome'] | 'pin-attempts-exhausted'
  * - `failed`: the tree refused the batch; nothing was written.
  * - `received`: unwrapped and checked, not yet planned.
  */
-export type InboxStatus = 'received' | 'awaiting-pin' | 'awaiting-consent' | 'applied' | 'rejected' | 'discarded' | 'invalid' | 'failed';
+export type InboxStatus =
+  | 'received'
+  | 'awaiting-pin'
+  | 'awaiting-consent'
+  | 'applied'
+  | 'rejected'
+  | 'discarded'
+  | 'invalid'
+  | 'failed';
 
 /** An error as kept in a record (an OtaError's JSON form). */
 export interface RecordedError {
@@ -132,7 +140,9 @@ export class MemoryInboxStore implements InboxStore {
   }
 
   async list(): Promise<InboxRecord[]> {
-    return [...this.records.values()].sort((a, b) => b.receivedAt - a.receivedAt || (a.id < b.id ? 1 : -1)).map(copy);
+    return [...this.records.values()]
+      .sort((a, b) => b.receivedAt - a.receivedAt || (a.id < b.id ? 1 : -1))
+      .map(copy);
   }
 
   async delete(id: string): Promise<void> {

@@ -39,9 +39,13 @@ function localName(name: string): string {
 function textProblem(el: XmlElement, where: string): void {
   for (const child of el.children) {
     if (child.kind === 'text' && child.value.trim() !== '') {
-      throw new CpDocumentError('cp-bad-structure', `${where}: unexpected text "${child.value.trim().slice(0, 40)}"`, {
-        path: where,
-      });
+      throw new CpDocumentError(
+        'cp-bad-structure',
+        `${where}: unexpected text "${child.value.trim().slice(0, 40)}"`,
+        {
+          path: where,
+        },
+      );
     }
     if (child.kind === 'opaque') {
       throw new CpDocumentError('cp-bad-structure', `${where}: unexpected opaque data`, { path: where });
@@ -76,9 +80,13 @@ export function parseCpDocument(doc: XmlDocument, limits: Partial<CpParseLimits>
       const name = localName(child.name);
       if (name === 'parm') {
         if (parentPath === '') {
-          throw new CpDocumentError('cp-bad-structure', `${PROV_ROOT}: a parm must be inside a characteristic`, {
-            path: PROV_ROOT,
-          });
+          throw new CpDocumentError(
+            'cp-bad-structure',
+            `${PROV_ROOT}: a parm must be inside a characteristic`,
+            {
+              path: PROV_ROOT,
+            },
+          );
         }
         continue; // read by the parent's readParms
       }
@@ -101,16 +109,24 @@ export function parseCpDocument(doc: XmlDocument, limits: Partial<CpParseLimits>
       counts.set(type, n);
       const path = `${parentPath === '' ? '' : `${parentPath}/`}${type}[${n}]`;
       if (++characteristics > lim.maxCharacteristics) {
-        throw new CpDocumentError('cp-too-large', `More than ${lim.maxCharacteristics} characteristics (at ${path})`, {
-          path,
-          limit: lim.maxCharacteristics,
-        });
+        throw new CpDocumentError(
+          'cp-too-large',
+          `More than ${lim.maxCharacteristics} characteristics (at ${path})`,
+          {
+            path,
+            limit: lim.maxCharacteristics,
+          },
+        );
       }
       if (depth + 1 > lim.maxDepth) {
-        throw new CpDocumentError('cp-too-large', `${path}: characteristics nested deeper than ${lim.maxDepth}`, {
-          path,
-          limit: lim.maxDepth,
-        });
+        throw new CpDocumentError(
+          'cp-too-large',
+          `${path}: characteristics nested deeper than ${lim.maxDepth}`,
+          {
+            path,
+            limit: lim.maxDepth,
+          },
+        );
       }
       out.push({
         type,
@@ -128,15 +144,23 @@ export function parseCpDocument(doc: XmlDocument, limits: Partial<CpParseLimits>
       if (child.kind !== 'element' || localName(child.name) !== 'parm') continue;
       const name = attribute(child, 'name');
       if (name === undefined || name === '') {
-        throw new CpDocumentError('cp-bad-structure', `${path}: parm #${out.length + 1} has no name attribute`, {
-          path,
-        });
+        throw new CpDocumentError(
+          'cp-bad-structure',
+          `${path}: parm #${out.length + 1} has no name attribute`,
+          {
+            path,
+          },
+        );
       }
       if (child.children.some((c) => c.kind === 'element' || (c.kind === 'text' && c.value.trim() !== ''))) {
-        throw new CpDocumentError('cp-bad-structure', `${path}: parm ${name} has content; parms are empty elements`, {
-          path,
-          parm: name,
-        });
+        throw new CpDocumentError(
+          'cp-bad-structure',
+          `${path}: parm ${name} has content; parms are empty elements`,
+          {
+            path,
+            parm: name,
+          },
+        );
       }
       if (++parms > lim.maxParms) {
         throw new CpDocumentError('cp-too-large', `More than ${lim.maxParms} parameters (at ${path})`, {

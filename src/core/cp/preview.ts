@@ -7,7 +7,8 @@ import { ddfFor, isSecretName } from '../tree/mo/index.ts';
 import type { TreeOp } from '../tree/types.ts';
 import type { CpIssue } from './validate.ts';
 
-export type ServiceGroup = 'mms' | 'poc' | 'dm-accounts' | 'access-points' | 'proxies' | 'other' | 'not-applied';
+export type ServiceGroup =
+  'mms' | 'poc' | 'dm-accounts' | 'access-points' | 'proxies' | 'other' | 'not-applied';
 
 export const GROUP_TITLES: Readonly<Record<ServiceGroup, string>> = {
   mms: 'MMS settings',
@@ -19,7 +20,15 @@ export const GROUP_TITLES: Readonly<Record<ServiceGroup, string>> = {
   'not-applied': 'Not applied',
 };
 
-const GROUP_ORDER: readonly ServiceGroup[] = ['mms', 'poc', 'dm-accounts', 'access-points', 'proxies', 'other', 'not-applied'];
+const GROUP_ORDER: readonly ServiceGroup[] = [
+  'mms',
+  'poc',
+  'dm-accounts',
+  'access-points',
+  'proxies',
+  'other',
+  'not-applied',
+];
 
 /** Shown instead of a secret. Fixed length, so it tells nothing about the secret. */
 export const MASK = '••••';
@@ -125,7 +134,8 @@ export function buildPreview(items: readonly PreviewItem[], warnings: readonly s
   const notApplied = items.filter((i) => i.action === 'not-applied').length;
   const clauses: string[] = [];
   if (adds.length > 0) clauses.push(`Adds ${joinList(adds)}`);
-  if (replaces.length > 0) clauses.push(`${clauses.length > 0 ? 'replaces' : 'Replaces'} ${joinList(replaces)}`);
+  if (replaces.length > 0)
+    clauses.push(`${clauses.length > 0 ? 'replaces' : 'Replaces'} ${joinList(replaces)}`);
   let summary = clauses.length > 0 ? clauses.join('; ') : 'Changes nothing';
   if (notApplied > 0) summary += `; ${plural(notApplied, 'item', 'items')} not applied`;
   return { groups, summary, warnings: [...warnings] };
@@ -157,7 +167,8 @@ export function isSecretUri(uri: string): boolean {
 /** The ops with secret values replaced by the mask, for displays that must not show them (CLI, logs). */
 export function maskedOps(ops: readonly TreeOp[]): TreeOp[] {
   return ops.map((op) => {
-    if ((op.op === 'add' || op.op === 'replace') && op.value !== undefined && isSecretUri(op.uri)) return { ...op, value: MASK };
+    if ((op.op === 'add' || op.op === 'replace') && op.value !== undefined && isSecretUri(op.uri))
+      return { ...op, value: MASK };
     return op;
   });
 }

@@ -202,14 +202,22 @@ export function receivePayload(input: string | Uint8Array, options: ReceiveOptio
     kind: unwrapped.kind,
     encoding: unwrapped.encoding,
     ambiguous: unwrapped.ambiguous,
-    readings: unwrapped.candidates.map((c) => ({ kind: c.kind, encoding: c.encoding, confidence: c.confidence, reason: c.reason })),
+    readings: unwrapped.candidates.map((c) => ({
+      kind: c.kind,
+      encoding: c.encoding,
+      confidence: c.confidence,
+      reason: c.reason,
+    })),
     layers: unwrapped.layers,
   };
   record.contentType = unwrapped.contentType.name;
   record.body = unwrapped.body.slice();
   record.bodyFormat = unwrapped.bodyFormat;
   record.warnings = [...unwrapped.warnings];
-  if (unwrapped.ambiguous) record.warnings.push(`The input could be read more than one way; read as ${unwrapped.kind} (${unwrapped.encoding})`);
+  if (unwrapped.ambiguous)
+    record.warnings.push(
+      `The input could be read more than one way; read as ${unwrapped.kind} (${unwrapped.encoding})`,
+    );
   if (unwrapped.applicationId !== undefined) record.applicationId = unwrapped.applicationId;
   if (unwrapped.sec !== undefined) record.sec = unwrapped.sec;
   if (unwrapped.mac !== undefined) record.mac = unwrapped.mac;
@@ -230,11 +238,17 @@ export function receivePayload(input: string | Uint8Array, options: ReceiveOptio
     return {
       ...record,
       status: 'invalid',
-      error: { code: 'payload-too-large', message: `The body is ${unwrapped.body.length} bytes; at most ${max} are accepted`, step: 'unwrap' },
+      error: {
+        code: 'payload-too-large',
+        message: `The body is ${unwrapped.body.length} bytes; at most ${max} are accepted`,
+        step: 'unwrap',
+      },
     };
   }
   if (record.kind === 'dm-bootstrap' && record.bodyFormat === 'xml') {
-    record.warnings.push('A DM bootstrap must be WBXML (oma-cp.md §9); the XML form is accepted here for testing only');
+    record.warnings.push(
+      'A DM bootstrap must be WBXML (oma-cp.md §9); the XML form is accepted here for testing only',
+    );
   }
   return withVerdict(record, check(record, { ...options }), options.pin !== undefined && options.pin !== '');
 }
@@ -242,10 +256,14 @@ export function receivePayload(input: string | Uint8Array, options: ReceiveOptio
 /** Step 2 (USERPIN, USERNETWPIN, USERPINMAC): check a typed PIN; a wrong one counts. */
 export function submitPin(record: InboxRecord, pin: string, options: SecurityOptions = {}): InboxRecord {
   if (record.status !== 'awaiting-pin') {
-    throw new ProvisionError('wrong-step', `Message ${record.id} is not waiting for a PIN (it is ${record.status})`, {
-      id: record.id,
-      status: record.status,
-    });
+    throw new ProvisionError(
+      'wrong-step',
+      `Message ${record.id} is not waiting for a PIN (it is ${record.status})`,
+      {
+        id: record.id,
+        status: record.status,
+      },
+    );
   }
   return withVerdict(record, check(record, { ...options, pin }), pin !== '');
 }
@@ -265,12 +283,20 @@ function decodeBody(record: InboxRecord): XmlDocument {
  * Step 3: decode, parse, validate and plan (nothing is written). Only for a record whose
  * security check passed (authentic or unsigned). Failures give status `invalid`.
  */
-export function planProvisioning(record: InboxRecord, tree: TreeReader, options: PlanOptions = {}): InboxRecord {
+export function planProvisioning(
+  record: InboxRecord,
+  tree: TreeReader,
+  options: PlanOptions = {},
+): InboxRecord {
   if (record.status !== 'received' || (record.verdict !== 'authentic' && record.verdict !== 'unsigned')) {
-    throw new ProvisionError('wrong-step', `Message ${record.id} cannot be planned: it is ${record.status} (${record.verdict ?? 'not checked'})`, {
-      id: record.id,
-      status: record.status,
-    });
+    throw new ProvisionError(
+      'wrong-step',
+      `Message ${record.id} cannot be planned: it is ${record.status} (${record.verdict ?? 'not checked'})`,
+      {
+        id: record.id,
+        status: record.status,
+      },
+    );
   }
   let doc: XmlDocument;
   try {
@@ -313,12 +339,20 @@ export function planProvisioning(record: InboxRecord, tree: TreeReader, options:
  * failure nothing is written and the record says why (`failed`). Unsigned messages need
  * `acceptUnsigned` (throws `ProvisionError('unsigned-not-accepted')` otherwise).
  */
-export async function applyPlan(record: InboxRecord, tree: TreeWriter, options: ApplyOptions): Promise<InboxRecord> {
+export async function applyPlan(
+  record: InboxRecord,
+  tree: TreeWriter,
+  options: ApplyOptions,
+): Promise<InboxRecord> {
   if (record.status !== 'awaiting-consent' || record.plan === undefined) {
-    throw new ProvisionError('wrong-step', `Message ${record.id} has no plan waiting for consent (it is ${record.status})`, {
-      id: record.id,
-      status: record.status,
-    });
+    throw new ProvisionError(
+      'wrong-step',
+      `Message ${record.id} has no plan waiting for consent (it is ${record.status})`,
+      {
+        id: record.id,
+        status: record.status,
+      },
+    );
   }
   if (record.verdict === 'unsigned' && options.acceptUnsigned !== true) {
     throw new ProvisionError(
@@ -328,7 +362,9 @@ export async function applyPlan(record: InboxRecord, tree: TreeWriter, options: 
     );
   }
   if (record.verdict !== 'authentic' && record.verdict !== 'unsigned') {
-    throw new ProvisionError('wrong-step', `Message ${record.id} did not pass the security check`, { id: record.id });
+    throw new ProvisionError('wrong-step', `Message ${record.id} did not pass the security check`, {
+      id: record.id,
+    });
   }
   try {
     const batch = await tree.batch(DEVICE, record.plan.ops, { origin: record.id });
@@ -350,9 +386,24 @@ export async function applyPlan(record: InboxRecord, tree: TreeWriter, options: 
 }
 
 /** The user declined the preview. */
-export function rejectProvisioning(record: InboxRecord, options: { at: number; reason?: string }): InboxRecord {
-  if (record.status !== 'awaiting-consent' && record.status !== 'awaiting-pin' && record.status !== 'received') {
-    throw new ProvisionError('wrong-step', `Message ${record.id} cannot be rejected: it is ${record.status}`, { id: record.id });
+export function rejectProvisioning(
+  record: InboxRecord,
+  options: { at: number; reason?: string },
+): InboxRecord {
+  if (
+    record.status !== 'awaiting-consent' &&
+    record.status !== 'awaiting-pin' &&
+    record.status !== 'received'
+  ) {
+    throw new ProvisionError(
+      'wrong-step',
+      `Message ${record.id} cannot be rejected: it is ${record.status}`,
+      { id: record.id },
+    );
   }
-  return { ...record, status: 'rejected', rejected: { at: options.at, reason: options.reason ?? 'rejected by the user' } };
+  return {
+    ...record,
+    status: 'rejected',
+    rejected: { at: options.at, reason: options.reason ?? 'rejected by the user' },
+  };
 }

@@ -16,7 +16,16 @@
  * Pure: reads the tree through `TreeReader`, writes nothing.
  */
 import { formatAcl, grant, type Acl } from '../tree/acl.ts';
-import type { BatchOptions, BatchResult, NodeFormat, NodeRecord, NodeValue, Principal, TreeOp, TreeResult } from '../tree/types.ts';
+import type {
+  BatchOptions,
+  BatchResult,
+  NodeFormat,
+  NodeRecord,
+  NodeValue,
+  Principal,
+  TreeOp,
+  TreeResult,
+} from '../tree/types.ts';
 import { DEVICE } from '../tree/types.ts';
 import {
   appId,
@@ -28,7 +37,15 @@ import {
   type CpCharacteristic,
   type CpDocument,
 } from './document.ts';
-import { MASK, buildPreview, type PreviewField, type PreviewItem, type ProvisioningPlan, type ServiceGroup, type SessionStart } from './preview.ts';
+import {
+  MASK,
+  buildPreview,
+  type PreviewField,
+  type PreviewItem,
+  type ProvisioningPlan,
+  type ServiceGroup,
+  type SessionStart,
+} from './preview.ts';
 import {
   AAUTHLEVEL_TO_DMACC,
   DM_APPIDS,
@@ -108,7 +125,11 @@ function uint(value: string | undefined): string | undefined {
 }
 
 /** Parameters of `ch` not in `used`, as `NAME=value` (secrets masked). */
-function unusedParms(ch: CpCharacteristic, used: ReadonlySet<string>, secrets: ReadonlySet<string> = new Set()): string[] {
+function unusedParms(
+  ch: CpCharacteristic,
+  used: ReadonlySet<string>,
+  secrets: ReadonlySet<string> = new Set(),
+): string[] {
   return ch.parms
     .filter((p) => !used.has(p.name))
     .map((p) => (p.value === undefined ? p.name : `${p.name}=${secrets.has(p.name) ? MASK : p.value}`));
@@ -244,7 +265,11 @@ class Planner {
       for (const child of childNames(this.tree, CONN_NAP)) {
         const uri = `${CONN_NAP}/${child}`;
         if (this.tree.record(`${uri}/Internet`)?.value === 'true') {
-          return napRef(uri, this.tree.record(`${uri}/NapId`)?.value ?? child, this.tree.record(`${uri}/Name`)?.value);
+          return napRef(
+            uri,
+            this.tree.record(`${uri}/NapId`)?.value ?? child,
+            this.tree.record(`${uri}/Name`)?.value,
+          );
         }
       }
     }
@@ -287,7 +312,11 @@ class Planner {
     for (const v of values) {
       const ref = this.resolveNap(v);
       if (ref) return ref;
-      this.warn(ch.path, 'unresolved-reference', `TO-NAPID "${v}" matches no access point, in this document or on the handset`);
+      this.warn(
+        ch.path,
+        'unresolved-reference',
+        `TO-NAPID "${v}" matches no access point, in this document or on the handset`,
+      );
     }
     return undefined;
   }
@@ -296,7 +325,11 @@ class Planner {
     for (const v of values) {
       const ref = this.resolveProxy(v);
       if (ref) return ref;
-      this.warn(ch.path, 'unresolved-reference', `TO-PROXY "${v}" matches no proxy, in this document or on the handset`);
+      this.warn(
+        ch.path,
+        'unresolved-reference',
+        `TO-PROXY "${v}" matches no proxy, in this document or on the handset`,
+      );
     }
     return undefined;
   }
@@ -384,13 +417,16 @@ class Planner {
         this.leaf(base, 'Spi', parmValue(a, 'SPI'));
         notApplied.push(...extraValues(a, 'AUTH-ENTITY').map((v) => `${a.path} ${v}`));
         notApplied.push(
-          ...unusedParms(a, new Set(['AUTHTYPE', 'AUTHNAME', 'AUTHSECRET', 'AUTH-ENTITY', 'SPI'])).map((p) => `${a.path} ${p}`),
+          ...unusedParms(a, new Set(['AUTHTYPE', 'AUTHNAME', 'AUTHSECRET', 'AUTH-ENTITY', 'SPI'])).map(
+            (p) => `${a.path} ${p}`,
+          ),
         );
         user ??= parmValue(a, 'AUTHNAME');
         const secret = parmValue(a, 'AUTHSECRET');
         if (secret !== undefined) hasSecret = true;
         fields.push({ label: `Authentication ${i + 1}`, value: parmValue(a, 'AUTHTYPE') ?? '' });
-        if (parmValue(a, 'AUTHNAME') !== undefined) fields.push({ label: `User ${i + 1}`, value: parmValue(a, 'AUTHNAME') as string });
+        if (parmValue(a, 'AUTHNAME') !== undefined)
+          fields.push({ label: `User ${i + 1}`, value: parmValue(a, 'AUTHNAME') as string });
         if (secret !== undefined) fields.push({ label: `Password ${i + 1}`, value: MASK, secret: true });
       });
     }
@@ -407,16 +443,36 @@ class Planner {
         this.leaf(base, 'Sid', parmValue(v, 'SID'));
         this.leaf(base, 'Soc', parmValue(v, 'SOC'));
         this.leaf(base, 'ValidUntil', parmValue(v, 'VALIDUNTIL'));
-        const where = [parmValue(v, 'COUNTRY') && `country ${parmValue(v, 'COUNTRY')}`, parmValue(v, 'NETWORK') && `network ${parmValue(v, 'NETWORK')}`]
+        const where = [
+          parmValue(v, 'COUNTRY') && `country ${parmValue(v, 'COUNTRY')}`,
+          parmValue(v, 'NETWORK') && `network ${parmValue(v, 'NETWORK')}`,
+        ]
           .filter(Boolean)
           .join(', ');
         fields.push({ label: `Valid in ${i + 1}`, value: where === '' ? '(see VALIDITY)' : where });
-        notApplied.push(...unusedParms(v, new Set(['COUNTRY', 'NETWORK', 'SID', 'SOC', 'VALIDUNTIL'])).map((p) => `${v.path} ${p}`));
+        notApplied.push(
+          ...unusedParms(v, new Set(['COUNTRY', 'NETWORK', 'SID', 'SOC', 'VALIDUNTIL'])).map(
+            (p) => `${v.path} ${p}`,
+          ),
+        );
       });
     }
-    const used = new Set(['NAPID', 'NAME', 'NAP-ADDRESS', 'NAP-ADDRTYPE', 'BEARER', 'INTERNET', 'LOCAL-ADDR', 'LOCAL-ADDRTYPE', 'LINGER', 'DNS-ADDR']);
+    const used = new Set([
+      'NAPID',
+      'NAME',
+      'NAP-ADDRESS',
+      'NAP-ADDRTYPE',
+      'BEARER',
+      'INTERNET',
+      'LOCAL-ADDR',
+      'LOCAL-ADDRTYPE',
+      'LINGER',
+      'DNS-ADDR',
+    ]);
     notApplied.push(...unusedParms(nap, used));
-    for (const c of nap.characteristics) if (c.type !== 'NAPAUTHINFO' && c.type !== 'VALIDITY') notApplied.push(`${c.path} (unknown characteristic)`);
+    for (const c of nap.characteristics)
+      if (c.type !== 'NAPAUTHINFO' && c.type !== 'VALIDITY')
+        notApplied.push(`${c.path} (unknown characteristic)`);
     const details = [
       name,
       addr !== undefined ? (addrType === 'APN' ? `APN ${addr}` : addr) : undefined,
@@ -485,7 +541,8 @@ class Planner {
       { label: 'PROXY-ID', value: proxyId },
       { label: 'Name', value: name ?? '' },
     ];
-    if (parmValue(px, 'PROXY-PW') !== undefined) fields.push({ label: 'Proxy password', value: MASK, secret: true });
+    if (parmValue(px, 'PROXY-PW') !== undefined)
+      fields.push({ label: 'Proxy password', value: MASK, secret: true });
     const auths = childrenOfType(px, 'PXAUTHINFO');
     if (auths.length > 0) {
       this.interior(`${uri}/AuthInfo`);
@@ -496,8 +553,10 @@ class Planner {
         this.leaf(base, 'AuthId', parmValue(a, 'PXAUTH-ID'));
         this.leaf(base, 'AuthPw', parmValue(a, 'PXAUTH-PW'));
         fields.push({ label: `Authentication ${i + 1}`, value: parmValue(a, 'PXAUTH-TYPE') ?? '' });
-        if (parmValue(a, 'PXAUTH-ID') !== undefined) fields.push({ label: `User ${i + 1}`, value: parmValue(a, 'PXAUTH-ID') as string });
-        if (parmValue(a, 'PXAUTH-PW') !== undefined) fields.push({ label: `Password ${i + 1}`, value: MASK, secret: true });
+        if (parmValue(a, 'PXAUTH-ID') !== undefined)
+          fields.push({ label: `User ${i + 1}`, value: parmValue(a, 'PXAUTH-ID') as string });
+        if (parmValue(a, 'PXAUTH-PW') !== undefined)
+          fields.push({ label: `Password ${i + 1}`, value: MASK, secret: true });
       });
     }
     const logicalPorts = this.ports(uri, childrenOfType(px, 'PORT'), notApplied);
@@ -532,18 +591,40 @@ class Planner {
         const phPorts = this.ports(base, childrenOfType(ph, 'PORT'), notApplied);
         const port = phPorts[0] ?? logicalPorts[0];
         addresses.push(`${pxaddr ?? '?'}${port !== undefined ? `:${port}` : ''}`);
-        fields.push({ label: `Proxy ${pid}`, value: `${pxaddr ?? ''}${port !== undefined ? `:${port}` : ''}${nap ? ` via ${nap.label}` : ''}` });
+        fields.push({
+          label: `Proxy ${pid}`,
+          value: `${pxaddr ?? ''}${port !== undefined ? `:${port}` : ''}${nap ? ` via ${nap.label}` : ''}`,
+        });
         notApplied.push(
-          ...unusedParms(ph, new Set(['PHYSICAL-PROXY-ID', 'PXADDR', 'PXADDRTYPE', 'PXADDR-FQDN', 'TO-NAPID'])).map((p) => `${ph.path} ${p}`),
+          ...unusedParms(
+            ph,
+            new Set(['PHYSICAL-PROXY-ID', 'PXADDR', 'PXADDRTYPE', 'PXADDR-FQDN', 'TO-NAPID']),
+          ).map((p) => `${ph.path} ${p}`),
         );
       }
     }
-    const used = new Set(['PROXY-ID', 'NAME', 'PROXY-PW', 'PPGAUTH-TYPE', 'PROXY-PROVIDER-ID', 'DOMAIN', 'TRUST', 'MASTER', 'STARTPAGE']);
+    const used = new Set([
+      'PROXY-ID',
+      'NAME',
+      'PROXY-PW',
+      'PPGAUTH-TYPE',
+      'PROXY-PROVIDER-ID',
+      'DOMAIN',
+      'TRUST',
+      'MASTER',
+      'STARTPAGE',
+    ]);
     notApplied.push(...unusedParms(px, used, new Set(['BASAUTH-PW'])));
-    const where = addresses.length === 0 ? '' : addresses.length === 1 ? (addresses[0] as string) : `${addresses[0]} and ${addresses.length - 1} more`;
-    const details = [name, where === '' ? undefined : `${where}${firstNap ? ` via access point *${firstNap.label}*` : ''}`].filter(
-      (d): d is string => d !== undefined && d !== '',
-    );
+    const where =
+      addresses.length === 0
+        ? ''
+        : addresses.length === 1
+          ? (addresses[0] as string)
+          : `${addresses[0]} and ${addresses.length - 1} more`;
+    const details = [
+      name,
+      where === '' ? undefined : `${where}${firstNap ? ` via access point *${firstNap.label}*` : ''}`,
+    ].filter((d): d is string => d !== undefined && d !== '');
     this.item(
       'proxies',
       existing ? 'replace' : 'add',
@@ -571,7 +652,12 @@ class Planner {
       const value = (leaf: string) => this.tree.record(`${uri}/${leaf}`)?.value;
       if (provider !== undefined) {
         if (value('ProviderId') === provider && value('AppId') === appId(app)) return uri;
-      } else if (name !== undefined && value('ProviderId') === undefined && value('Name') === name && value('Addr') === addr) {
+      } else if (
+        name !== undefined &&
+        value('ProviderId') === undefined &&
+        value('Name') === name &&
+        value('Addr') === addr
+      ) {
         return uri;
       }
     }
@@ -581,7 +667,9 @@ class Planner {
   /** Active only when no other instance of the service is Active (tree or this plan). */
   private activateIfNone(collection: string, uri: string, existing: boolean): boolean {
     if (existing || this.activated.has(collection)) return false;
-    const anyActive = childNames(this.tree, collection).some((c) => this.tree.record(`${collection}/${c}`)?.flags?.active === true);
+    const anyActive = childNames(this.tree, collection).some(
+      (c) => this.tree.record(`${collection}/${c}`)?.flags?.active === true,
+    );
     if (anyActive) return false;
     this.ops.push({ op: 'replace', uri: `${uri}?prop=Active`, value: 'true' });
     this.activated.add(collection);
@@ -599,7 +687,8 @@ class Planner {
     const name = parmValue(app, 'NAME') ?? provider ?? conn.nap?.name;
     const existing = this.matchService(collection, app, name, addr);
     const fallback = group === 'mms' ? 'MMS' : 'PoC';
-    const uri = existing ?? `${collection}/${this.allocate(collection, sanitizeSegment(name ?? fallback, fallback))}`;
+    const uri =
+      existing ?? `${collection}/${this.allocate(collection, sanitizeSegment(name ?? fallback, fallback))}`;
     const start = this.ops.length;
     this.openInstance(uri, existing !== undefined, this.docAcl);
     this.leaf(uri, 'Name', name);
@@ -652,10 +741,14 @@ class Planner {
           this.leaf(base, 'AAuthType', parmValue(a, 'AAUTHTYPE'));
           this.leaf(base, 'AAuthName', parmValue(a, 'AAUTHNAME'));
           this.leaf(base, 'AAuthSecret', parmValue(a, 'AAUTHSECRET'));
-          if (parmValue(a, 'AAUTHNAME') !== undefined) fields.push({ label: `User ${i + 1}`, value: parmValue(a, 'AAUTHNAME') as string });
-          if (parmValue(a, 'AAUTHSECRET') !== undefined) fields.push({ label: `Password ${i + 1}`, value: MASK, secret: true });
+          if (parmValue(a, 'AAUTHNAME') !== undefined)
+            fields.push({ label: `User ${i + 1}`, value: parmValue(a, 'AAUTHNAME') as string });
+          if (parmValue(a, 'AAUTHSECRET') !== undefined)
+            fields.push({ label: `Password ${i + 1}`, value: MASK, secret: true });
           notApplied.push(
-            ...unusedParms(a, new Set(['AAUTHTYPE', 'AAUTHNAME', 'AAUTHSECRET']), new Set(['AAUTHDATA'])).map((p) => `${a.path} ${p}`),
+            ...unusedParms(a, new Set(['AAUTHTYPE', 'AAUTHNAME', 'AAUTHSECRET']), new Set(['AAUTHDATA'])).map(
+              (p) => `${a.path} ${p}`,
+            ),
           );
         });
       }
@@ -664,7 +757,8 @@ class Planner {
     if (addrs.length > 1) notApplied.push(...addrs.slice(1).map((a) => `address ${a}`));
     notApplied.push(...unusedParms(app, used));
     for (const c of app.characteristics) {
-      if (c.type === 'APPADDR') notApplied.push(...unusedParms(c, new Set(['ADDR'])).map((p) => `${c.path} ${p}`));
+      if (c.type === 'APPADDR')
+        notApplied.push(...unusedParms(c, new Set(['ADDR'])).map((p) => `${c.path} ${p}`));
       else if (!(group === 'poc' && c.type === 'APPAUTH')) notApplied.push(`${c.path} (${c.type})`);
     }
     const active = this.activateIfNone(collection, uri, existing !== undefined);
@@ -672,7 +766,11 @@ class Planner {
     const display = name ?? provider ?? uri.slice(collection.length + 1);
     const details = [
       addr !== undefined ? `${group === 'mms' ? 'MMSC' : 'server'} ${addr}` : undefined,
-      conn.nap ? `via access point *${conn.nap.label}*` : conn.proxy ? `via proxy *${conn.proxy.label}*` : undefined,
+      conn.nap
+        ? `via access point *${conn.nap.label}*`
+        : conn.proxy
+          ? `via proxy *${conn.proxy.label}*`
+          : undefined,
     ].filter((d): d is string => d !== undefined);
     const what = group === 'mms' ? 'MMS settings' : 'Push-to-talk settings';
     const item = this.item(
@@ -709,7 +807,12 @@ class Planner {
     for (const v of parmValues(app, 'TO-NAPID')) {
       const r = this.resolveNap(v);
       if (r) refs.push(r);
-      else this.warn(app.path, 'unresolved-reference', `TO-NAPID "${v}" matches no access point; not referenced`);
+      else
+        this.warn(
+          app.path,
+          'unresolved-reference',
+          `TO-NAPID "${v}" matches no access point; not referenced`,
+        );
     }
     for (const v of parmValues(app, 'TO-PROXY')) {
       const r = this.resolveProxy(v);
@@ -755,7 +858,10 @@ class Planner {
           notApplied.push(...unusedParms(p, new Set(['PORTNBR'])).map((x) => `${p.path} ${x}`));
         });
       }
-      fields.push({ label: `Address ${n}`, value: `${addr}${numbers.length > 0 ? ` port ${numbers.join(', ')}` : ''}` });
+      fields.push({
+        label: `Address ${n}`,
+        value: `${addr}${numbers.length > 0 ? ` port ${numbers.join(', ')}` : ''}`,
+      });
     }
     for (const addr of parmValues(app, 'ADDR')) {
       const base = `${uri}/AppAddr/${++n}`;
@@ -782,10 +888,13 @@ class Planner {
         this.leaf(base, 'AAuthSecret', parmValue(a, 'AAUTHSECRET'));
         const data = parmValue(a, 'AAUTHDATA');
         if (data !== undefined) this.leaf(base, 'AAuthData', textBytes(data), 'bin');
-        const who = level === 'CLCRED' ? 'handset → server' : level === 'SRVCRED' ? 'server → handset' : level;
-        const parts = [type, parmValue(a, 'AAUTHNAME'), parmValue(a, 'AAUTHSECRET') !== undefined ? `password ${MASK}` : undefined].filter(
-          (p): p is string => p !== undefined,
-        );
+        const who =
+          level === 'CLCRED' ? 'handset → server' : level === 'SRVCRED' ? 'server → handset' : level;
+        const parts = [
+          type,
+          parmValue(a, 'AAUTHNAME'),
+          parmValue(a, 'AAUTHSECRET') !== undefined ? `password ${MASK}` : undefined,
+        ].filter((p): p is string => p !== undefined);
         fields.push({ label: `${level} (${who})`, value: parts.join(', ') });
       });
     }
@@ -795,11 +904,16 @@ class Planner {
       fields.push({ label: 'After provisioning', value: 'connects to the server (INIT)' });
     }
     fields.push({ label: 'ACL', value: serverAcl([serverId]) });
-    notApplied.push(...unusedParms(app, new Set(['APPID', 'PROVIDER-ID', 'NAME', 'TO-NAPID', 'TO-PROXY', 'ADDR', 'INIT'])));
-    for (const c of app.characteristics) if (c.type !== 'APPADDR' && c.type !== 'APPAUTH') notApplied.push(`${c.path} (${c.type})`);
-    const details = [`server ${firstAddr ?? '?'}`, `ServerID ${serverId}`, init ? 'connects after provisioning' : undefined].filter(
-      (d): d is string => d !== undefined,
+    notApplied.push(
+      ...unusedParms(app, new Set(['APPID', 'PROVIDER-ID', 'NAME', 'TO-NAPID', 'TO-PROXY', 'ADDR', 'INIT'])),
     );
+    for (const c of app.characteristics)
+      if (c.type !== 'APPADDR' && c.type !== 'APPAUTH') notApplied.push(`${c.path} (${c.type})`);
+    const details = [
+      `server ${firstAddr ?? '?'}`,
+      `ServerID ${serverId}`,
+      init ? 'connects after provisioning' : undefined,
+    ].filter((d): d is string => d !== undefined);
     this.item(
       'dm-accounts',
       existing ? 'replace' : 'add',
@@ -815,7 +929,14 @@ class Planner {
   // ------------------------------------------------------------------ not applied
 
   notApplied(ch: CpCharacteristic, reason?: string): void {
-    const secrets = new Set(['AAUTHSECRET', 'AUTHSECRET', 'PROXY-PW', 'PXAUTH-PW', 'BASAUTH-PW', 'AAUTHDATA']);
+    const secrets = new Set([
+      'AAUTHSECRET',
+      'AUTHSECRET',
+      'PROXY-PW',
+      'PXAUTH-PW',
+      'BASAUTH-PW',
+      'AAUTHDATA',
+    ]);
     let sentence: string;
     if (ch.type === 'APPLICATION') {
       const id = appId(ch) ?? '?';
@@ -883,7 +1004,10 @@ export function planCpDocument(doc: CpDocument, tree: TreeReader): ProvisioningP
   return {
     kind: 'cp',
     ops: planner.ops,
-    preview: buildPreview(planner.items, all.map((i) => i.message)),
+    preview: buildPreview(
+      planner.items,
+      all.map((i) => i.message),
+    ),
     issues: all,
     startSessions: planner.sessions,
   };

@@ -58,7 +58,10 @@ const many: ParmRule = { occ: '*' };
 const presence: ParmRule = { occ: '?', presence: true };
 const optUint: ParmRule = { occ: '?', uint: true };
 
-const PORT: CharacteristicRule = { parms: { PORTNBR: { occ: '1', uint: true }, SERVICE: many }, children: {} };
+const PORT: CharacteristicRule = {
+  parms: { PORTNBR: { occ: '1', uint: true }, SERVICE: many },
+  children: {},
+};
 
 /** Application-specific APPLICATION parameters cpclient accepts [oma-cp.md §1.2]. */
 const APPLICATION_SPECIFIC: Readonly<Record<string, ParmRule>> = {
@@ -298,7 +301,13 @@ export function dmAuthType(value: string): string | undefined {
 }
 
 function occurrenceText(occ: Occurrence): string {
-  return occ === '1' ? 'exactly once' : occ === '?' ? 'at most once' : occ === '+' ? 'at least once' : 'any number of times';
+  return occ === '1'
+    ? 'exactly once'
+    : occ === '?'
+      ? 'at most once'
+      : occ === '+'
+        ? 'at least once'
+        : 'any number of times';
 }
 
 function checkCount(
@@ -348,12 +357,24 @@ function validateCharacteristic(ch: CpCharacteristic, issues: CpIssue[]): void {
     }
     if (pr.presence) {
       if (p.value !== undefined && p.value !== '') {
-        issue(issues, 'warning', 'presence-with-value', ch.path, `${p.name} is a presence parameter; its value "${p.value}" is ignored`);
+        issue(
+          issues,
+          'warning',
+          'presence-with-value',
+          ch.path,
+          `${p.name} is a presence parameter; its value "${p.value}" is ignored`,
+        );
       }
     } else if (p.value === undefined && !pr.valueOptional) {
       issue(issues, 'error', 'missing-value', ch.path, `parameter ${p.name} has no value`);
     } else if (pr.uint && p.value !== undefined && !/^\d{1,10}$/.test(p.value.trim())) {
-      issue(issues, 'error', 'not-a-number', ch.path, `${p.name} must be an unsigned integer, got "${p.value}"`);
+      issue(
+        issues,
+        'error',
+        'not-a-number',
+        ch.path,
+        `${p.name} must be an unsigned integer, got "${p.value}"`,
+      );
     }
   }
   for (const [name, pr] of Object.entries({ ...rule.parms, ...extra })) {
@@ -374,14 +395,34 @@ function checkChildren(
     counts.set(c.type, (counts.get(c.type) ?? 0) + 1);
     if (allowed[c.type] !== undefined) continue;
     if (CHARACTERISTIC_RULES[c.type]) {
-      issue(issues, 'error', 'misplaced-characteristic', c.path, `${c.type} is not allowed ${path === '' ? 'at the top level' : `inside ${path}`}`);
+      issue(
+        issues,
+        'error',
+        'misplaced-characteristic',
+        c.path,
+        `${c.type} is not allowed ${path === '' ? 'at the top level' : `inside ${path}`}`,
+      );
     } else {
-      issue(issues, 'warning', 'unknown-characteristic', c.path, `unknown characteristic ${c.type} (kept, not applied)`);
+      issue(
+        issues,
+        'warning',
+        'unknown-characteristic',
+        c.path,
+        `unknown characteristic ${c.type} (kept, not applied)`,
+      );
     }
   }
   const where = path === '' ? 'wap-provisioningdoc' : path;
   for (const [type, occ] of Object.entries(allowed)) {
-    checkCount(issues, where, `${type} characteristic`, occ, counts.get(type) ?? 0, 'missing-characteristic', 'repeated-characteristic');
+    checkCount(
+      issues,
+      where,
+      `${type} characteristic`,
+      occ,
+      counts.get(type) ?? 0,
+      'missing-characteristic',
+      'repeated-characteristic',
+    );
   }
 }
 
@@ -407,14 +448,21 @@ function validateReferences(doc: CpDocument, issues: CpIssue[]): void {
     const id = parmValue(p, 'PROXY-ID');
     if (id === undefined) continue;
     const first = proxies.get(id);
-    if (first) issue(issues, 'error', 'duplicate-proxy-id', p.path, `PROXY-ID "${id}" is already used by ${first}`);
+    if (first)
+      issue(issues, 'error', 'duplicate-proxy-id', p.path, `PROXY-ID "${id}" is already used by ${first}`);
     else proxies.set(id, p.path);
     const physical = new Set<string>();
     for (const ph of childrenOfType(p, 'PXPHYSICAL')) {
       const pid = parmValue(ph, 'PHYSICAL-PROXY-ID');
       if (pid === undefined) continue;
       if (physical.has(pid)) {
-        issue(issues, 'warning', 'duplicate-physical-proxy-id', ph.path, `PHYSICAL-PROXY-ID "${pid}" is used twice in ${p.path}`);
+        issue(
+          issues,
+          'warning',
+          'duplicate-physical-proxy-id',
+          ph.path,
+          `PHYSICAL-PROXY-ID "${pid}" is used twice in ${p.path}`,
+        );
       }
       physical.add(pid);
     }
@@ -450,7 +498,10 @@ function validateReferences(doc: CpDocument, issues: CpIssue[]): void {
 
 /** The addresses an APPLICATION gives: ADDR parameters and APPADDR/ADDR. */
 export function applicationAddresses(app: CpCharacteristic): string[] {
-  return [...parmValues(app, 'ADDR'), ...childrenOfType(app, 'APPADDR').flatMap((a) => parmValues(a, 'ADDR'))];
+  return [
+    ...parmValues(app, 'ADDR'),
+    ...childrenOfType(app, 'APPADDR').flatMap((a) => parmValues(a, 'ADDR')),
+  ];
 }
 
 function validateApplication(app: CpCharacteristic, issues: CpIssue[]): void {
@@ -469,24 +520,49 @@ function validateApplication(app: CpCharacteristic, issues: CpIssue[]): void {
   if (MMS_APPIDS.includes(id)) {
     const addrs = applicationAddresses(app);
     if (addrs.length === 0) {
-      issues.push({ severity: 'error', code: 'missing-parm', path: app.path, message: `${label}: missing ADDR, the MMSC URL [oma-cp.md §3]` });
+      issues.push({
+        severity: 'error',
+        code: 'missing-parm',
+        path: app.path,
+        message: `${label}: missing ADDR, the MMSC URL [oma-cp.md §3]`,
+      });
     } else if (addrs.length > 1) {
-      issues.push({ severity: 'warning', code: 'repeated-parm', path: app.path, message: `${label}: ${addrs.length} addresses; the first one is the MMSC` });
+      issues.push({
+        severity: 'warning',
+        code: 'repeated-parm',
+        path: app.path,
+        message: `${label}: ${addrs.length} addresses; the first one is the MMSC`,
+      });
     }
     for (const name of ['TO-PROXY', 'TO-NAPID']) {
       const n = parmValues(app, name).length;
       if (n > 1) {
-        issues.push({ severity: 'warning', code: 'repeated-parm', path: app.path, message: `${label}: ${n} ${name} values; the first one that resolves is used` });
+        issues.push({
+          severity: 'warning',
+          code: 'repeated-parm',
+          path: app.path,
+          message: `${label}: ${n} ${name} values; the first one that resolves is used`,
+        });
       }
     }
   }
   if (POC_APPIDS.includes(id) && applicationAddresses(app).length === 0) {
-    issues.push({ severity: 'warning', code: 'missing-parm', path: app.path, message: `${label}: no ADDR or APPADDR (the PoC server address)` });
+    issues.push({
+      severity: 'warning',
+      code: 'missing-parm',
+      path: app.path,
+      message: `${label}: no ADDR or APPADDR (the PoC server address)`,
+    });
   }
   if (DM_APPIDS.includes(id)) {
     const provider = parmValue(app, 'PROVIDER-ID');
     if (provider === undefined || provider === '') {
-      issues.push({ severity: 'error', code: 'missing-parm', path: app.path, message: `${label}: missing PROVIDER-ID, which becomes the DMAcc ServerID [oma-cp.md §5]` });
+      issues.push({
+        severity: 'error',
+        code: 'missing-parm',
+        path: app.path,
+        message: `${label}: missing PROVIDER-ID, which becomes the DMAcc ServerID [oma-cp.md §5]`,
+      });
     } else if (typeof parseAcl(`Get=${provider}`) === 'string') {
       issues.push({
         severity: 'error',
@@ -496,13 +572,23 @@ function validateApplication(app: CpCharacteristic, issues: CpIssue[]): void {
       });
     }
     if (applicationAddresses(app).length === 0) {
-      issues.push({ severity: 'error', code: 'missing-parm', path: app.path, message: `${label}: no ADDR or APPADDR: the DM server address is required [oma-cp.md §5]` });
+      issues.push({
+        severity: 'error',
+        code: 'missing-parm',
+        path: app.path,
+        message: `${label}: no ADDR or APPADDR: the DM server address is required [oma-cp.md §5]`,
+      });
     }
     for (const addr of childrenOfType(app, 'APPADDR')) {
       for (const port of childrenOfType(addr, 'PORT')) {
         const nbr = parmValue(port, 'PORTNBR');
         if (nbr !== undefined && /^\d+$/.test(nbr.trim()) && Number(nbr) > 65535) {
-          issues.push({ severity: 'error', code: 'not-a-number', path: port.path, message: `${port.path}: PORTNBR ${nbr} is not a port number (0-65535)` });
+          issues.push({
+            severity: 'error',
+            code: 'not-a-number',
+            path: port.path,
+            message: `${port.path}: PORTNBR ${nbr} is not a port number (0-65535)`,
+          });
         }
       }
     }
@@ -525,7 +611,12 @@ function validateApplication(app: CpCharacteristic, issues: CpIssue[]): void {
       }
       const type = parmValue(auth, 'AAUTHTYPE');
       if (type === undefined) {
-        issues.push({ severity: 'error', code: 'missing-parm', path: auth.path, message: `${auth.path}: missing AAUTHTYPE; DMAcc AppAuth needs it [oma-dm.md §13]` });
+        issues.push({
+          severity: 'error',
+          code: 'missing-parm',
+          path: auth.path,
+          message: `${auth.path}: missing AAUTHTYPE; DMAcc AppAuth needs it [oma-dm.md §13]`,
+        });
       } else if (dmAuthType(type) === undefined) {
         issues.push({
           severity: 'warning',
@@ -547,7 +638,12 @@ export function validateCpDocument(doc: CpDocument): CpIssue[] {
   checkChildren('', doc.characteristics, ROOT_CHILDREN, issues);
   for (const ch of doc.characteristics) validateCharacteristic(ch, issues);
   if (doc.characteristics.length === 0) {
-    issues.push({ severity: 'warning', code: 'empty-document', path: 'wap-provisioningdoc', message: 'wap-provisioningdoc: the document provisions nothing' });
+    issues.push({
+      severity: 'warning',
+      code: 'empty-document',
+      path: 'wap-provisioningdoc',
+      message: 'wap-provisioningdoc: the document provisions nothing',
+    });
   }
   if (doc.version !== undefined && doc.version !== '1.0' && doc.version !== '1.1') {
     issues.push({
@@ -575,7 +671,13 @@ export function assertValidCp(issues: readonly CpIssue[]): void {
   const errors = errorsOf(issues);
   if (errors.length === 0) return;
   const first = errors[0] as CpIssue;
-  const more = errors.length > 1 ? ` (and ${errors.length - 1} more: ${errors.slice(1, 4).map((e) => e.message).join('; ')}${errors.length > 4 ? '; …' : ''})` : '';
+  const more =
+    errors.length > 1
+      ? ` (and ${errors.length - 1} more: ${errors
+          .slice(1, 4)
+          .map((e) => e.message)
+          .join('; ')}${errors.length > 4 ? '; …' : ''})`
+      : '';
   throw new CpDocumentError('cp-invalid', `Invalid provisioning document: ${first.message}${more}`, {
     path: first.path,
     issues: errors,

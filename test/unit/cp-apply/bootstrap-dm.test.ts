@@ -54,16 +54,27 @@ describe('DM-profile bootstrap', () => {
     expect(value(tree, './DMAcc/acme/AppAddr/1/Addr')).toBe('https://dm.acme.example/dm');
     expect(tree.record('./DMAcc/acme/AppAuth/1/AAuthData')?.format).toBe('bin'); // b64 in XML → bin [oma-dm.md §12.2]
     expect(value(tree, './DMAcc/acme/AppAuth/1/AAuthData')).toBe('bm9uY2U=');
-    expect(tree.get(DEVICE, './DMAcc/acme?prop=ACL').value!.split('&').sort()).toEqual(['Delete=acme-dm', 'Get=acme-dm', 'Replace=acme-dm']);
-    expect(plan.startSessions).toEqual([{ serverId: 'acme-dm', account: './DMAcc/acme', reason: 'bootstrap' }]);
+    expect(tree.get(DEVICE, './DMAcc/acme?prop=ACL').value!.split('&').sort()).toEqual([
+      'Delete=acme-dm',
+      'Get=acme-dm',
+      'Replace=acme-dm',
+    ]);
+    expect(plan.startSessions).toEqual([
+      { serverId: 'acme-dm', account: './DMAcc/acme', reason: 'bootstrap' },
+    ]);
     const item = plan.preview.groups[0]!.items[0]!;
-    expect(item.sentence).toBe('Adds DM account *ACME DM* (server https://dm.acme.example/dm, ServerID acme-dm)');
+    expect(item.sentence).toBe(
+      'Adds DM account *ACME DM* (server https://dm.acme.example/dm, ServerID acme-dm)',
+    );
     expect(JSON.stringify(plan.preview)).not.toContain('topsecret');
   });
 
   it('an account added leaf by leaf (no interior Add) still gets the ACL', async () => {
     const { tree } = await freshTree();
-    await apply(tree, leaf('Add', 1, './DMAcc/x/ServerID', 'srv-x') + leaf('Add', 2, './DMAcc/x/AppAddr/1/Addr', 'http://x'));
+    await apply(
+      tree,
+      leaf('Add', 1, './DMAcc/x/ServerID', 'srv-x') + leaf('Add', 2, './DMAcc/x/AppAddr/1/Addr', 'http://x'),
+    );
     expect(tree.get(DEVICE, './DMAcc/x?prop=ACL').value).toContain('Get=srv-x');
   });
 
@@ -72,7 +83,9 @@ describe('DM-profile bootstrap', () => {
     await apply(tree, ACCOUNT);
     const plan = await apply(
       tree,
-      node(1, './DMAcc/acme') + leaf('Add', 2, './DMAcc/acme/Name', 'ACME 2') + leaf('Replace', 3, './DMAcc/acme/AppAddr/1/Port/1/PortNbr', '8443'),
+      node(1, './DMAcc/acme') +
+        leaf('Add', 2, './DMAcc/acme/Name', 'ACME 2') +
+        leaf('Replace', 3, './DMAcc/acme/AppAddr/1/Port/1/PortNbr', '8443'),
     );
     expect(value(tree, './DMAcc/acme/Name')).toBe('ACME 2');
     expect(value(tree, './DMAcc/acme/AppAddr/1/Port/1/PortNbr')).toBe('8443');
@@ -111,25 +124,42 @@ describe('DM-profile bootstrap', () => {
 
   it('refuses a message that sets no DM account, and items without a target', async () => {
     const { tree } = await freshTree();
-    expect(() => planDmBootstrap(message(leaf('Add', 1, './MMS/x/Addr', 'http://m')), tree)).toThrow(DmBootstrapError);
-    expect(() => planDmBootstrap(message('<Add><CmdID>1</CmdID><Item><Data>x</Data></Item></Add>'), tree)).toThrow(/without Target/);
+    expect(() => planDmBootstrap(message(leaf('Add', 1, './MMS/x/Addr', 'http://m')), tree)).toThrow(
+      DmBootstrapError,
+    );
+    expect(() =>
+      planDmBootstrap(message('<Add><CmdID>1</CmdID><Item><Data>x</Data></Item></Add>'), tree),
+    ).toThrow(/without Target/);
   });
 
   it('./Inbox is listed as not applied', async () => {
     const { tree } = await freshTree();
     const plan = planDmBootstrap(message(ACCOUNT + leaf('Add', 40, './Inbox/x/Foo', 'bar')), tree);
-    expect(plan.preview.groups.find((g) => g.group === 'not-applied')!.items[0]!.sentence).toMatch(/^Not applied: Add \.\/Inbox\/x\/Foo/);
+    expect(plan.preview.groups.find((g) => g.group === 'not-applied')!.items[0]!.sentence).toMatch(
+      /^Not applied: Add \.\/Inbox\/x\/Foo/,
+    );
   });
 });
 
 describe('the DM bootstrap push vector (test/vectors/cp/push-dm-bootstrap.hex)', () => {
   it('NETWPIN-checked, planned and applied through the pipeline', async () => {
     const { tree } = await freshTree();
-    let r = receivePayload(toHex(vector('push-dm-bootstrap.hex')), { id: 'b1', receivedAt: T0, source: 'push', imsi: IMSI });
-    expect([r.kind, r.verdict, r.applicationId]).toEqual(['dm-bootstrap', 'authentic', 'x-wap-application:syncml.dm']);
+    let r = receivePayload(toHex(vector('push-dm-bootstrap.hex')), {
+      id: 'b1',
+      receivedAt: T0,
+      source: 'push',
+      imsi: IMSI,
+    });
+    expect([r.kind, r.verdict, r.applicationId]).toEqual([
+      'dm-bootstrap',
+      'authentic',
+      'x-wap-application:syncml.dm',
+    ]);
     r = planProvisioning(r, tree);
     expect(r.status).toBe('awaiting-consent');
-    expect(r.plan!.startSessions).toEqual([{ serverId: 'example-dm', account: './DMAcc/example', reason: 'bootstrap' }]);
+    expect(r.plan!.startSessions).toEqual([
+      { serverId: 'example-dm', account: './DMAcc/example', reason: 'bootstrap' },
+    ]);
     r = await applyPlan(r, tree, { at: T0 });
     expect(r.status).toBe('applied');
     expect(kids(tree, './DMAcc')).toEqual(['example']);

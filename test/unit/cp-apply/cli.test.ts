@@ -31,7 +31,9 @@ describe('cp inspect', () => {
     const r = await run('inspect', `${vectors}push-userpin.hex`, '--pin', '1234');
     expect(r.code).toBe(0);
     expect(r.out).toContain('security: authentic: USERPIN: MAC verified');
-    expect(r.out).toContain('Adds MMS settings *Example MMS* (MMSC http://mmsc.example.net/mms, via access point *MMS_NAP*)');
+    expect(r.out).toContain(
+      'Adds MMS settings *Example MMS* (MMSC http://mmsc.example.net/mms, via access point *MMS_NAP*)',
+    );
     expect(r.out).toContain('add ./MMS/Example_MMS/Addr = "http://mmsc.example.net/mms"');
     expect(r.out).not.toMatch(/AuthSecret = "mms"/); // secrets masked
   });
@@ -59,7 +61,10 @@ describe('cp inspect', () => {
   });
 
   it('malformed input: exit 2 with the reason', async () => {
-    const r = await run('inspect', file('bad.xml', prov('<characteristic type="NAPDEF"><parm name="NAME" value="x"/></characteristic>')));
+    const r = await run(
+      'inspect',
+      file('bad.xml', prov('<characteristic type="NAPDEF"><parm name="NAME" value="x"/></characteristic>')),
+    );
     expect(r.code).toBe(2);
     expect(r.err).toContain('NAPDEF[1]: missing NAPID');
     const truncated = await run('inspect', file('trunc.hex', toHex(vector('push-userpin.hex')).slice(0, 30)));
@@ -69,7 +74,12 @@ describe('cp inspect', () => {
   it('--json prints the inbox record with bytes as hex and secrets masked', async () => {
     const r = await run('inspect', `${vectors}push-netwpin.hex`, '--json');
     expect(r.code).toBe(0);
-    const record = JSON.parse(r.out) as { status: string; verdict: string; body: string; plan: { ops: { uri: string; value?: string }[] } };
+    const record = JSON.parse(r.out) as {
+      status: string;
+      verdict: string;
+      body: string;
+      plan: { ops: { uri: string; value?: string }[] };
+    };
     expect(record.status).toBe('awaiting-consent');
     expect(record.verdict).toBe('authentic');
     expect(record.body).toBe(toHex(vector('doc-a.wbxml.hex')));
@@ -90,11 +100,15 @@ describe('cp apply', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('applied: Adds 1 MMS settings, 1 access point and 1 proxy');
     const saved = JSON.parse(readFileSync(state, 'utf8')) as { nodes: { uri: string; value?: string }[] };
-    expect(saved.nodes.find((n) => n.uri === './MMS/Example_MMS/Addr')?.value).toBe('http://mmsc.example.net/mms');
+    expect(saved.nodes.find((n) => n.uri === './MMS/Example_MMS/Addr')?.value).toBe(
+      'http://mmsc.example.net/mms',
+    );
     // Applying the same message again replaces the same instances (decision 0061).
     expect((await run('apply', `${vectors}push-netwpin.hex`, '--state', state)).code).toBe(0);
     const again = JSON.parse(readFileSync(state, 'utf8')) as { nodes: { uri: string }[] };
-    expect(again.nodes.filter((n) => n.uri.startsWith('./MMS/') && n.uri.split('/').length === 3)).toHaveLength(1);
+    expect(
+      again.nodes.filter((n) => n.uri.startsWith('./MMS/') && n.uri.split('/').length === 3),
+    ).toHaveLength(1);
   });
 
   it('an unsigned message needs --accept-unsigned (exit 3 without, nothing written)', async () => {

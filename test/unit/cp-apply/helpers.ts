@@ -22,9 +22,16 @@ export function sampleWbxml(path: string): Uint8Array {
   return new Uint8Array(readFileSync(new URL(path.replace(/\.xml$/, '.wbxml'), thirdParty)));
 }
 
-export const LIBWBXML = ['prov-001', 'prov-002', 'prov-003', 'prov-004', 'prov-005', 'prov-006', 'prov-007', 'prov-008'].map(
-  (n) => `libwbxml/${n}.xml`,
-);
+export const LIBWBXML = [
+  'prov-001',
+  'prov-002',
+  'prov-003',
+  'prov-004',
+  'prov-005',
+  'prov-006',
+  'prov-007',
+  'prov-008',
+].map((n) => `libwbxml/${n}.xml`);
 export const CPCLIENT = [
   'bookmarks',
   'data-sync',

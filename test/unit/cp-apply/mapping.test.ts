@@ -36,7 +36,8 @@ describe('every planned node is one the MO layouts describe', () => {
         const ext = segments.indexOf('Ext');
         const described = ddfFor(ext >= 0 ? segments.slice(0, ext + 1) : segments);
         expect(described, `${op.op} ${op.uri}`).toBeDefined();
-        if (op.op === 'add' && op.format !== 'node' && ext < 0) expect(described!.format, op.uri).not.toBe('node');
+        if (op.op === 'add' && op.format !== 'node' && ext < 0)
+          expect(described!.format, op.uri).not.toBe('node');
       }
       const result = await tree.batch(DEVICE, plan.ops, { origin: path });
       expect(result.reason).toBeUndefined();
@@ -87,7 +88,9 @@ describe('MMS (w4) [oma-cp.md §3]', () => {
     expect(value(tree, `${value(tree, `${x}/ConRef`)!}/NapId`)).toBe('NAP2');
     expect(value(tree, `${x}/ToProxy`)).toBeUndefined();
     // ACCESS1 was used; ACCESS2 (TO-PROXY only, no APPID) is listed as not applied.
-    const notApplied = plan.preview.groups.find((g) => g.group === 'not-applied')!.items.map((i) => i.sentence);
+    const notApplied = plan.preview.groups
+      .find((g) => g.group === 'not-applied')!
+      .items.map((i) => i.sentence);
     expect(notApplied).toEqual(['Not applied: access rule *ACCESS2*']);
   });
 
@@ -103,7 +106,9 @@ describe('MMS (w4) [oma-cp.md §3]', () => {
       <characteristic type="APPLICATION"><parm name="APPID" value="w4"/><parm name="NAME" value="Example MMS"/><parm name="TO-PROXY" value="mmsproxy"/>
         <parm name="ADDR" value="http://mmsc.example.net/mms"/></characteristic>`);
     const plan = await provision(tree, xml);
-    expect(sentences(plan)[0]).toBe('Adds MMS settings *Example MMS* (MMSC http://mmsc.example.net/mms, via access point *MMS_NAP*)');
+    expect(sentences(plan)[0]).toBe(
+      'Adds MMS settings *Example MMS* (MMSC http://mmsc.example.net/mms, via access point *MMS_NAP*)',
+    );
     expect(plan.preview.groups[0]!.items[0]!.becomesActive).toBe(true);
     expect(plan.preview.summary).toBe('Adds 1 MMS settings, 1 access point and 1 proxy');
   });
@@ -113,7 +118,9 @@ describe('MMS (w4) [oma-cp.md §3]', () => {
     await provision(tree, sample('intel-cpclient/simplemms.xml'), 'm1');
     const plan = await provision(
       tree,
-      prov(`<characteristic type="APPLICATION"><parm name="APPID" value="w4"/><parm name="NAME" value="Second"/><parm name="ADDR" value="http://mmsc2"/></characteristic>`),
+      prov(
+        `<characteristic type="APPLICATION"><parm name="APPID" value="w4"/><parm name="NAME" value="Second"/><parm name="ADDR" value="http://mmsc2"/></characteristic>`,
+      ),
       'm2',
     );
     expect(tree.instances('./MMS').map((i) => [i.name, i.active])).toEqual([
@@ -125,7 +132,9 @@ describe('MMS (w4) [oma-cp.md §3]', () => {
     await tree.batch(DEVICE, [{ op: 'replace', uri: './MMS/test?prop=Active', value: 'false' }]);
     await provision(
       tree,
-      prov(`<characteristic type="APPLICATION"><parm name="APPID" value="w4"/><parm name="NAME" value="Third"/><parm name="ADDR" value="http://mmsc3"/></characteristic>`),
+      prov(
+        `<characteristic type="APPLICATION"><parm name="APPID" value="w4"/><parm name="NAME" value="Third"/><parm name="ADDR" value="http://mmsc3"/></characteristic>`,
+      ),
       'm3',
     );
     expect(tree.instances('./MMS').find((i) => i.active)?.name).toBe('Third');
@@ -148,7 +157,11 @@ describe('MMS (w4) [oma-cp.md §3]', () => {
     expect(kids(tree, './MMS')).toHaveLength(1);
     expect(kids(tree, './Conn/NAP')).toHaveLength(1);
     expect(kids(tree, './Conn/PX')).toHaveLength(1);
-    expect(again.preview.groups.flatMap((g) => g.items.map((i) => i.action))).toEqual(['replace', 'replace', 'replace']);
+    expect(again.preview.groups.flatMap((g) => g.items.map((i) => i.action))).toEqual([
+      'replace',
+      'replace',
+      'replace',
+    ]);
     expect(tree.instances('./MMS')[0]!.active).toBe(true); // flags kept
   });
 });
@@ -182,7 +195,9 @@ describe('TO-NAPID=INTERNET [oma-cp.md §1.3]', () => {
     const { tree } = await freshTree();
     await provision(
       tree,
-      prov(`<characteristic type="NAPDEF"><parm name="NAPID" value="web"/><parm name="NAME" value="w"/><parm name="NAP-ADDRESS" value="internet"/><parm name="INTERNET"/></characteristic>`),
+      prov(
+        `<characteristic type="NAPDEF"><parm name="NAPID" value="web"/><parm name="NAME" value="w"/><parm name="NAP-ADDRESS" value="internet"/><parm name="INTERNET"/></characteristic>`,
+      ),
       'm1',
     );
     await provision(tree, sample('libwbxml/prov-001.xml'), 'm2');
@@ -221,7 +236,9 @@ describe('w7 → DMAcc [oma-cp.md §5]', () => {
     expect(tree.get({ kind: 'server', serverId: 'dmserver' }, `${a}/ServerID`).status).toBe(200);
     expect(tree.get({ kind: 'server', serverId: 'other' }, `${a}/ServerID`).status).toBe(425);
     expect(plan.startSessions).toEqual([]); // no INIT
-    expect(sentences(plan)).toEqual(['Adds DM account *DM Server* (server http://127.0.0.1/dm, ServerID dmserver)']);
+    expect(sentences(plan)).toEqual([
+      'Adds DM account *DM Server* (server http://127.0.0.1/dm, ServerID dmserver)',
+    ]);
   });
 
   const w7 = (extra = '', secret = 'pw1') =>
@@ -245,7 +262,11 @@ describe('w7 → DMAcc [oma-cp.md §5]', () => {
     expect(value(tree, `${a}/AppAuth/2/AAuthType`)).toBe('HTTP-DIGEST');
     expect(tree.record(`${a}/AppAuth/1/AAuthData`)?.format).toBe('bin');
     expect(plan.startSessions).toEqual([{ serverId: 'op-dm', account: a, reason: 'INIT' }]);
-    expect(tree.get(DEVICE, './Conn/NAP/dmnap?prop=ACL').value!.split('&').sort()).toEqual(['Delete=op-dm', 'Get=op-dm', 'Replace=op-dm']);
+    expect(tree.get(DEVICE, './Conn/NAP/dmnap?prop=ACL').value!.split('&').sort()).toEqual([
+      'Delete=op-dm',
+      'Get=op-dm',
+      'Replace=op-dm',
+    ]);
   });
 
   it('re-provisioning the same ServerID replaces that account in place', async () => {
@@ -272,7 +293,8 @@ describe('PoC (ap0001 / ap0006), decision 0064', () => {
   // Generic parameters from oma-cp.md §1.3 (NAME, PROVIDER-ID, TO-NAPID, APPADDR/ADDR, APPAUTH);
   // CONF-FACTORY-URI, XDMS-ROOT-URI, PUBLIC-USER-ID are project names (§4: PoC parameters unknown),
   // TO-APPREF is from Kannel's tables (§1.4, unconfirmed).
-  const poc = prov(`<characteristic type="NAPDEF"><parm name="NAPID" value="poc_nap"/><parm name="NAME" value="PoC APN"/><parm name="NAP-ADDRESS" value="poc.apn"/>
+  const poc =
+    prov(`<characteristic type="NAPDEF"><parm name="NAPID" value="poc_nap"/><parm name="NAME" value="PoC APN"/><parm name="NAP-ADDRESS" value="poc.apn"/>
       <parm name="NAP-ADDRTYPE" value="APN"/></characteristic>
     <characteristic type="APPLICATION"><parm name="APPID" value="ap0001"/><parm name="PROVIDER-ID" value="op-poc"/><parm name="NAME" value="Example PTT"/>
       <parm name="TO-NAPID" value="poc_nap"/><parm name="CONF-FACTORY-URI" value="sip:conf@poc.example.net"/>
@@ -297,7 +319,9 @@ describe('PoC (ap0001 / ap0006), decision 0064', () => {
     expect(value(tree, `${x}/AppAuth/1/AAuthName`)).toBe('alice');
     expect(value(tree, `${x}/AppAuth/1/AAuthSecret`)).toBe('s3cret');
     expect(tree.instances('./PoC')[0]!.active).toBe(true);
-    expect(sentences(plan)[0]).toBe('Adds Push-to-talk settings *Example PTT* (server sip:poc.example.net, via access point *poc_nap*)');
+    expect(sentences(plan)[0]).toBe(
+      'Adds Push-to-talk settings *Example PTT* (server sip:poc.example.net, via access point *poc_nap*)',
+    );
     expect(JSON.stringify(plan.preview)).not.toContain('s3cret');
   });
 
@@ -318,8 +342,16 @@ describe('not applied', () => {
           'Not applied: e-mail sending (SMTP) (APPID 25) *Local Email*: this handset has no such application',
         ],
       ],
-      ['intel-cpclient/bookmarks.xml', ['Not applied: browser bookmarks (APPID w2): this handset has no such application']],
-      ['intel-cpclient/data-sync.xml', ['Not applied: data synchronisation (OMA DS) (APPID w5) *Data Sync Account*: this handset has no such application']],
+      [
+        'intel-cpclient/bookmarks.xml',
+        ['Not applied: browser bookmarks (APPID w2): this handset has no such application'],
+      ],
+      [
+        'intel-cpclient/data-sync.xml',
+        [
+          'Not applied: data synchronisation (OMA DS) (APPID w5) *Data Sync Account*: this handset has no such application',
+        ],
+      ],
     ];
     for (const [path, expected] of cases) {
       const { tree } = await freshTree();
@@ -338,14 +370,19 @@ describe('not applied', () => {
     expect(value(tree, './Conn/NAP/NAP1/Ext/Validity/1/Country')).toBe('228');
     expect(value(tree, './Conn/NAP/NAP1/Ext/Validity/1/Network')).toBe('001');
     expect(value(tree, './Conn/NAP/NAP1/AuthInfo/1/AuthSecret')).toBe('wwwmmmsecret');
-    expect(nap.sentence).toBe(`Adds access point *NAP1* (MY ISP CSD, +35808124002, GSM-CSD, user wwwmmmuser, password ${MASK})`);
+    expect(nap.sentence).toBe(
+      `Adds access point *NAP1* (MY ISP CSD, +35808124002, GSM-CSD, user wwwmmmuser, password ${MASK})`,
+    );
   });
 
   it('an invalid document is refused before any op is planned', async () => {
     const { tree } = await freshTree();
-    expect(() => planCpDocument(cpDoc(prov('<characteristic type="NAPDEF"><parm name="NAME" value="x"/></characteristic>')), tree)).toThrow(
-      /NAPDEF\[1\]: missing NAPID/,
-    );
+    expect(() =>
+      planCpDocument(
+        cpDoc(prov('<characteristic type="NAPDEF"><parm name="NAME" value="x"/></characteristic>')),
+        tree,
+      ),
+    ).toThrow(/NAPDEF\[1\]: missing NAPID/);
   });
 });
 

@@ -13,7 +13,10 @@ import { CPCLIENT, LIBWBXML, cpDoc, prov, sample, sampleWbxml } from './helpers.
 
 function messages(xml: string): { errors: string[]; warnings: string[] } {
   const issues = validateCpDocument(cpDoc(xml));
-  return { errors: errorsOf(issues).map((i) => i.message), warnings: warningsOf(issues).map((i) => i.message) };
+  return {
+    errors: errorsOf(issues).map((i) => i.message),
+    warnings: warningsOf(issues).map((i) => i.message),
+  };
 }
 
 const NAPDEF = `<characteristic type="NAPDEF"><parm name="NAPID" value="N1"/><parm name="NAME" value="n"/><parm name="NAP-ADDRESS" value="apn"/></characteristic>`;
@@ -45,7 +48,14 @@ describe('the public samples', () => {
     const doc = cpDoc(sample('intel-cpclient/internetmms.xml'));
     const nap = doc.characteristics[0]!;
     expect(nap.type).toBe('NAPDEF');
-    expect(nap.parms.map((p) => p.name)).toEqual(['NAME', 'NAPID', 'NAP-ADDRESS', 'BEARER', 'INTERNET', 'NAP-ADDRTYPE']);
+    expect(nap.parms.map((p) => p.name)).toEqual([
+      'NAME',
+      'NAPID',
+      'NAP-ADDRESS',
+      'BEARER',
+      'INTERNET',
+      'NAP-ADDRTYPE',
+    ]);
     expect(nap.parms[4]).toEqual({ name: 'INTERNET' });
     expect(hasParm(nap, 'INTERNET')).toBe(true);
     const px = doc.characteristics[1]!;
@@ -60,14 +70,18 @@ describe('the public samples', () => {
     expect(parmValues(p1.characteristics[0]!.characteristics[1]!, 'TO-NAPID')).toEqual(['INTERNET', 'NAP1']);
     const p8 = cpDoc(sample('libwbxml/prov-008.xml'));
     const access = p8.characteristics.find((c) => c.type === 'ACCESS')!;
-    expect(access.parms.filter((p) => p.name === 'RULE')).toEqual([{ name: 'RULE', value: 'ACCESS1' }, { name: 'RULE' }]);
+    expect(access.parms.filter((p) => p.name === 'RULE')).toEqual([
+      { name: 'RULE', value: 'ACCESS1' },
+      { name: 'RULE' },
+    ]);
     expect(parmValue(access, 'APPID')).toBe('w4');
   });
 });
 
 describe('nesting and occurrence rules (oma-cp.md §1.1-§1.2)', () => {
   it('names the characteristic path of a missing mandatory parameter', () => {
-    const xml = prov(`${NAPDEF}<characteristic type="PXLOGICAL"><parm name="PROXY-ID" value="p"/><parm name="NAME" value="n"/>
+    const xml =
+      prov(`${NAPDEF}<characteristic type="PXLOGICAL"><parm name="PROXY-ID" value="p"/><parm name="NAME" value="n"/>
       <characteristic type="PXPHYSICAL"><parm name="PHYSICAL-PROXY-ID" value="a"/><parm name="PXADDR" value="1.2.3.4"/><parm name="TO-NAPID" value="N1"/></characteristic>
       <characteristic type="PXPHYSICAL"><parm name="PHYSICAL-PROXY-ID" value="b"/><parm name="TO-NAPID" value="N1"/></characteristic>
     </characteristic>`);
@@ -75,7 +89,8 @@ describe('nesting and occurrence rules (oma-cp.md §1.1-§1.2)', () => {
   });
 
   it('PXLOGICAL needs a PXPHYSICAL; NAPDEF needs NAPID, NAME and NAP-ADDRESS', () => {
-    const xml = prov(`<characteristic type="PXLOGICAL"><parm name="PROXY-ID" value="p"/><parm name="NAME" value="n"/></characteristic>
+    const xml =
+      prov(`<characteristic type="PXLOGICAL"><parm name="PROXY-ID" value="p"/><parm name="NAME" value="n"/></characteristic>
       <characteristic type="NAPDEF"><parm name="BEARER" value="GSM-GPRS"/></characteristic>`);
     const { errors } = messages(xml);
     expect(errors).toContain('PXLOGICAL[1]: missing PXPHYSICAL characteristic');
@@ -85,7 +100,8 @@ describe('nesting and occurrence rules (oma-cp.md §1.1-§1.2)', () => {
   });
 
   it('PXPHYSICAL needs TO-NAPID (+), PORT needs PORTNBR (1), APPLICATION needs APPID (1)', () => {
-    const xml = prov(`<characteristic type="PXLOGICAL"><parm name="PROXY-ID" value="p"/><parm name="NAME" value="n"/>
+    const xml =
+      prov(`<characteristic type="PXLOGICAL"><parm name="PROXY-ID" value="p"/><parm name="NAME" value="n"/>
         <characteristic type="PXPHYSICAL"><parm name="PHYSICAL-PROXY-ID" value="a"/><parm name="PXADDR" value="x"/>
           <characteristic type="PORT"><parm name="SERVICE" value="http"/></characteristic></characteristic></characteristic>
       <characteristic type="APPLICATION"><parm name="NAME" value="x"/></characteristic>`);
@@ -96,7 +112,8 @@ describe('nesting and occurrence rules (oma-cp.md §1.1-§1.2)', () => {
   });
 
   it('rejects a parameter given more often than allowed, and a characteristic in the wrong place', () => {
-    const xml = prov(`<characteristic type="NAPDEF"><parm name="NAPID" value="N1"/><parm name="NAME" value="a"/><parm name="NAME" value="b"/>
+    const xml =
+      prov(`<characteristic type="NAPDEF"><parm name="NAPID" value="N1"/><parm name="NAME" value="a"/><parm name="NAME" value="b"/>
       <parm name="NAP-ADDRESS" value="apn"/><characteristic type="PORT"><parm name="PORTNBR" value="80"/></characteristic></characteristic>
       <characteristic type="PXPHYSICAL"><parm name="PXADDR" value="x"/></characteristic>
       <characteristic type="CLIENTIDENTITY"><parm name="CLIENT-ID" value="1"/></characteristic>
@@ -105,20 +122,26 @@ describe('nesting and occurrence rules (oma-cp.md §1.1-§1.2)', () => {
     expect(errors).toContain('NAPDEF[1]: NAME may appear exactly once, found 2');
     expect(errors).toContain('NAPDEF[1]/PORT[1]: PORT is not allowed inside NAPDEF[1]');
     expect(errors).toContain('PXPHYSICAL[1]: PXPHYSICAL is not allowed at the top level');
-    expect(errors).toContain('wap-provisioningdoc: CLIENTIDENTITY characteristic may appear at most once, found 2');
+    expect(errors).toContain(
+      'wap-provisioningdoc: CLIENTIDENTITY characteristic may appear at most once, found 2',
+    );
   });
 
   it('PORTNBR must be a number; a valued parameter without value is an error', () => {
-    const xml = prov(`${NAPDEF}<characteristic type="PXLOGICAL"><parm name="PROXY-ID" value="p"/><parm name="NAME"/>
+    const xml =
+      prov(`${NAPDEF}<characteristic type="PXLOGICAL"><parm name="PROXY-ID" value="p"/><parm name="NAME"/>
       <characteristic type="PXPHYSICAL"><parm name="PHYSICAL-PROXY-ID" value="a"/><parm name="PXADDR" value="x"/><parm name="TO-NAPID" value="N1"/>
       <characteristic type="PORT"><parm name="PORTNBR" value="eighty"/></characteristic></characteristic></characteristic>`);
     const { errors } = messages(xml);
     expect(errors).toContain('PXLOGICAL[1]: parameter NAME has no value');
-    expect(errors).toContain('PXLOGICAL[1]/PXPHYSICAL[1]/PORT[1]: PORTNBR must be an unsigned integer, got "eighty"');
+    expect(errors).toContain(
+      'PXLOGICAL[1]/PXPHYSICAL[1]/PORT[1]: PORTNBR must be an unsigned integer, got "eighty"',
+    );
   });
 
   it('keeps unknown parameters and characteristics as warnings; presence parameters ignore a value', () => {
-    const xml = prov(`<characteristic type="NAPDEF"><parm name="NAPID" value="N1"/><parm name="NAME" value="n"/><parm name="NAP-ADDRESS" value="a"/>
+    const xml =
+      prov(`<characteristic type="NAPDEF"><parm name="NAPID" value="N1"/><parm name="NAME" value="n"/><parm name="NAP-ADDRESS" value="a"/>
       <parm name="X-VENDOR" value="1"/><parm name="INTERNET" value="yes"/></characteristic>
       <characteristic type="WLAN"><parm name="SSID" value="x"/></characteristic>`);
     const doc = cpDoc(xml);
@@ -132,24 +155,36 @@ describe('nesting and occurrence rules (oma-cp.md §1.1-§1.2)', () => {
   });
 
   it('duplicate NAPIDs are errors (references would be ambiguous); unresolved references warn', () => {
-    const xml = prov(`${NAPDEF}${NAPDEF}<characteristic type="APPLICATION"><parm name="APPID" value="w4"/><parm name="ADDR" value="http://m"/>
+    const xml =
+      prov(`${NAPDEF}${NAPDEF}<characteristic type="APPLICATION"><parm name="APPID" value="w4"/><parm name="ADDR" value="http://m"/>
       <parm name="TO-PROXY" value="nowhere"/></characteristic>`);
     const { errors, warnings } = messages(xml);
     expect(errors).toEqual(['NAPDEF[2]: NAPID "N1" is already used by NAPDEF[1]']);
-    expect(warnings.some((w) => w.startsWith('APPLICATION[1]: TO-PROXY "nowhere" is not defined in this document'))).toBe(true);
+    expect(
+      warnings.some((w) =>
+        w.startsWith('APPLICATION[1]: TO-PROXY "nowhere" is not defined in this document'),
+      ),
+    ).toBe(true);
   });
 
   it('w4 needs ADDR (the MMSC) [§3]; w7 needs PROVIDER-ID, an address and AAUTHLEVEL in APPAUTH [§5]', () => {
-    const xml = prov(`<characteristic type="APPLICATION"><parm name="APPID" value="w4"/><parm name="NAME" value="m"/></characteristic>
+    const xml =
+      prov(`<characteristic type="APPLICATION"><parm name="APPID" value="w4"/><parm name="NAME" value="m"/></characteristic>
       <characteristic type="APPLICATION"><parm name="APPID" value="w7"/>
         <characteristic type="APPAUTH"><parm name="AAUTHTYPE" value="DIGEST"/></characteristic></characteristic>
       <characteristic type="APPLICATION"><parm name="APPID" value="w7"/><parm name="PROVIDER-ID" value="bad id"/><parm name="ADDR" value="http://x"/></characteristic>`);
     const { errors } = messages(xml);
     expect(errors).toContain('APPLICATION[1] (w4): missing ADDR, the MMSC URL [oma-cp.md §3]');
-    expect(errors).toContain('APPLICATION[2] (w7): missing PROVIDER-ID, which becomes the DMAcc ServerID [oma-cp.md §5]');
-    expect(errors).toContain('APPLICATION[2] (w7): no ADDR or APPADDR: the DM server address is required [oma-cp.md §5]');
+    expect(errors).toContain(
+      'APPLICATION[2] (w7): missing PROVIDER-ID, which becomes the DMAcc ServerID [oma-cp.md §5]',
+    );
+    expect(errors).toContain(
+      'APPLICATION[2] (w7): no ADDR or APPADDR: the DM server address is required [oma-cp.md §5]',
+    );
     expect(errors.some((e) => e.startsWith('APPLICATION[2]/APPAUTH[1]: missing AAUTHLEVEL'))).toBe(true);
-    expect(errors.some((e) => e.startsWith('APPLICATION[3] (w7): PROVIDER-ID "bad id" cannot be a ServerID'))).toBe(true);
+    expect(
+      errors.some((e) => e.startsWith('APPLICATION[3] (w7): PROVIDER-ID "bad id" cannot be a ServerID')),
+    ).toBe(true);
   });
 
   it('assertValidCp throws cp-invalid naming the first error and listing all', () => {
@@ -186,12 +221,18 @@ describe('document shape', () => {
   });
 
   it('rejects a characteristic without type, a parm without name, stray elements and text', () => {
-    expect(fail(prov('<characteristic><parm name="A" value="1"/></characteristic>')).code).toBe('cp-bad-structure');
+    expect(fail(prov('<characteristic><parm name="A" value="1"/></characteristic>')).code).toBe(
+      'cp-bad-structure',
+    );
     const noName = fail(prov('<characteristic type="NAPDEF"><parm value="1"/></characteristic>'));
     expect(noName.message).toBe('NAPDEF[1]: parm #1 has no name attribute');
-    expect(fail(prov('<characteristic type="NAPDEF"><foo/></characteristic>')).message).toBe('NAPDEF[1]: unexpected element <foo>');
+    expect(fail(prov('<characteristic type="NAPDEF"><foo/></characteristic>')).message).toBe(
+      'NAPDEF[1]: unexpected element <foo>',
+    );
     expect(fail(prov('<characteristic type="NAPDEF">text</characteristic>')).code).toBe('cp-bad-structure');
-    expect(fail(prov('<parm name="A" value="1"/>')).message).toContain('a parm must be inside a characteristic');
+    expect(fail(prov('<parm name="A" value="1"/>')).message).toContain(
+      'a parm must be inside a characteristic',
+    );
   });
 
   it('refuses a huge document with cp-too-large instead of building it', () => {
@@ -200,23 +241,49 @@ describe('document shape', () => {
     expect(e.code).toBe('cp-too-large');
     const parms = `<characteristic type="VENDORCONFIG"><parm name="NAME" value="v"/>${'<parm name="X" value="1"/>'.repeat(20)}</characteristic>`;
     expect(() => parseCpDocument(parseXml(prov(parms)), { maxParms: 10 })).toThrow(/More than 10 parameters/);
-    const deep = parseXml(prov('<characteristic type="A"><characteristic type="B"><characteristic type="C"/></characteristic></characteristic>'));
+    const deep = parseXml(
+      prov(
+        '<characteristic type="A"><characteristic type="B"><characteristic type="C"/></characteristic></characteristic>',
+      ),
+    );
     expect(() => parseCpDocument(deep, { maxDepth: 2 })).toThrow(/nested deeper than 2/);
-    const long = prov(`<characteristic type="VENDORCONFIG"><parm name="NAME" value="${'x'.repeat(9000)}"/></characteristic>`);
+    const long = prov(
+      `<characteristic type="VENDORCONFIG"><parm name="NAME" value="${'x'.repeat(9000)}"/></characteristic>`,
+    );
     expect(() => cpDoc(long)).toThrow(/more than 8192/);
   });
 
   it('works on documents built in code (no XML)', () => {
     const doc = parseCpDocument({
       publicId: null,
-      root: element('wap-provisioningdoc', [{ name: 'version', value: '1.1' }], [
-        element('characteristic', [{ name: 'type', value: 'BOOTSTRAP' }], [element('parm', [{ name: 'name', value: 'PROVURL' }, { name: 'value', value: 'http://x' }])]),
-      ]),
+      root: element(
+        'wap-provisioningdoc',
+        [{ name: 'version', value: '1.1' }],
+        [
+          element(
+            'characteristic',
+            [{ name: 'type', value: 'BOOTSTRAP' }],
+            [
+              element('parm', [
+                { name: 'name', value: 'PROVURL' },
+                { name: 'value', value: 'http://x' },
+              ]),
+            ],
+          ),
+        ],
+      ),
     });
     expect(doc).toEqual({
       version: '1.1',
       publicId: null,
-      characteristics: [{ type: 'BOOTSTRAP', path: 'BOOTSTRAP[1]', parms: [{ name: 'PROVURL', value: 'http://x' }], characteristics: [] }],
+      characteristics: [
+        {
+          type: 'BOOTSTRAP',
+          path: 'BOOTSTRAP[1]',
+          parms: [{ name: 'PROVURL', value: 'http://x' }],
+          characteristics: [],
+        },
+      ],
     });
   });
 });

@@ -36,9 +36,14 @@ const opts = (id = 'm1', extra: Partial<ReceiveOptions> = {}): ReceiveOptions =>
 
 const hexOf = (name: string) => toHex(vector(name));
 const docA = vector('doc-a.wbxml.hex');
-const STORYBOARD = 'Adds MMS settings *Example MMS* (MMSC http://mmsc.example.net/mms, via access point *MMS_NAP*)';
+const STORYBOARD =
+  'Adds MMS settings *Example MMS* (MMSC http://mmsc.example.net/mms, via access point *MMS_NAP*)';
 
-async function planAndApply(record: InboxRecord, tree: ManagementTree, acceptUnsigned = false): Promise<InboxRecord> {
+async function planAndApply(
+  record: InboxRecord,
+  tree: ManagementTree,
+  acceptUnsigned = false,
+): Promise<InboxRecord> {
   const planned = planProvisioning(record, tree);
   expect(planned.status, planned.error?.message).toBe('awaiting-consent');
   return applyPlan(planned, tree, { at: T0 + 1000, acceptUnsigned });
@@ -86,7 +91,11 @@ describe('every SEC method, end to end', () => {
       expect(r.status).toBe('awaiting-pin');
     }
     r = submitPin(r, '9999');
-    expect([r.status, r.verdict, r.pinAttempts]).toEqual(['discarded', 'pin-attempts-exhausted', PIN_ATTEMPT_LIMIT]);
+    expect([r.status, r.verdict, r.pinAttempts]).toEqual([
+      'discarded',
+      'pin-attempts-exhausted',
+      PIN_ATTEMPT_LIMIT,
+    ]);
     expect(() => submitPin(r, '1234')).toThrow(ProvisionError);
     expect(recordSummary(r)).toMatch(/^Discarded: USERPIN: 3 wrong PINs/);
   });
@@ -96,8 +105,14 @@ describe('every SEC method, end to end', () => {
     expect(r.status).toBe('awaiting-pin');
     r = submitPin(r, '1234', { imsi: IMSI });
     expect(r.verdict).toBe('authentic');
-    const wrongImsi = submitPin(receivePayload(hexOf('push-usernetwpin.hex'), opts()), '1234', { imsi: '262022033864728' });
-    expect([wrongImsi.status, wrongImsi.verdict, wrongImsi.pinAttempts]).toEqual(['awaiting-pin', 'mac-mismatch', 1]);
+    const wrongImsi = submitPin(receivePayload(hexOf('push-usernetwpin.hex'), opts()), '1234', {
+      imsi: '262022033864728',
+    });
+    expect([wrongImsi.status, wrongImsi.verdict, wrongImsi.pinAttempts]).toEqual([
+      'awaiting-pin',
+      'mac-mismatch',
+      1,
+    ]);
   });
 
   it('USERPINMAC (SEC 3): PIN followed by the MAC digits; a malformed entry is not counted', () => {
@@ -153,7 +168,12 @@ describe('XML input', () => {
   it('a pasted XML document is unsigned and planned like WBXML', async () => {
     const { tree } = await freshTree();
     const r = planProvisioning(receivePayload(sample('intel-cpclient/omadm.xml'), opts()), tree);
-    expect([r.contentType, r.bodyFormat, r.verdict, r.status]).toEqual([CONTENT_TYPE.cpXml, 'xml', 'unsigned', 'awaiting-consent']);
+    expect([r.contentType, r.bodyFormat, r.verdict, r.status]).toEqual([
+      CONTENT_TYPE.cpXml,
+      'xml',
+      'unsigned',
+      'awaiting-consent',
+    ]);
     expect(r.documentXml).toContain('wap-provisioningdoc');
     const done = await applyPlan(r, tree, { at: T0, acceptUnsigned: true });
     expect(value(tree, './DMAcc/dmserver/ServerID')).toBe('dmserver');
@@ -162,7 +182,12 @@ describe('XML input', () => {
 });
 
 describe('bad input: clear error, tree unchanged, the inbox records it', () => {
-  async function rejected(input: string | Uint8Array, expectStatus: InboxRecord['status'], code: string, step: string) {
+  async function rejected(
+    input: string | Uint8Array,
+    expectStatus: InboxRecord['status'],
+    code: string,
+    step: string,
+  ) {
     const { tree } = await freshTree();
     const before = tree.snapshot();
     const inbox = new MemoryInboxStore();
@@ -192,7 +217,12 @@ describe('bad input: clear error, tree unchanged, the inbox records it', () => {
   });
 
   it('wrong MAC (one character changed): the right PIN does not match; never planned', async () => {
-    const bad = buildPush({ contentType: CONTENT_TYPE.cpWbxml, sec: 1, mac: 'E29BF3FF98F0287675E404F7668DB0B2DC8F8F09', body: docA });
+    const bad = buildPush({
+      contentType: CONTENT_TYPE.cpWbxml,
+      sec: 1,
+      mac: 'E29BF3FF98F0287675E404F7668DB0B2DC8F8F09',
+      body: docA,
+    });
     const { tree } = await freshTree();
     const rec = receivePayload(toHex(bad), opts('x', { pin: '1234' }));
     expect([rec.status, rec.verdict, rec.pinAttempts]).toEqual(['awaiting-pin', 'mac-mismatch', 1]);
@@ -204,14 +234,17 @@ describe('bad input: clear error, tree unchanged, the inbox records it', () => {
   });
 
   it('bad nesting in an otherwise well-formed document', async () => {
-    const xml = prov('<characteristic type="PXLOGICAL"><parm name="PROXY-ID" value="p"/><parm name="NAME" value="n"/></characteristic>');
+    const xml = prov(
+      '<characteristic type="PXLOGICAL"><parm name="PROXY-ID" value="p"/><parm name="NAME" value="n"/></characteristic>',
+    );
     const r = await rejected(xml, 'invalid', 'cp-invalid', 'validate');
     expect(r.error?.message).toContain('PXLOGICAL[1]: missing PXPHYSICAL characteristic');
     expect(r.issues?.[0]?.severity).toBe('error');
   });
 
   it('a huge document', async () => {
-    const napdef = '<characteristic type="NAPDEF"><parm name="NAPID" value="N"/><parm name="NAME" value="n"/><parm name="NAP-ADDRESS" value="a"/></characteristic>';
+    const napdef =
+      '<characteristic type="NAPDEF"><parm name="NAPID" value="N"/><parm name="NAME" value="n"/><parm name="NAP-ADDRESS" value="a"/></characteristic>';
     await rejected(prov(napdef.repeat(2100)), 'invalid', 'payload-too-large', 'unwrap');
   });
 
@@ -220,7 +253,10 @@ describe('bad input: clear error, tree unchanged, the inbox records it', () => {
   });
 
   it('not a provisioning content type', async () => {
-    const pdu = buildPush({ contentType: 'application/vnd.wap.mms-message', body: new Uint8Array([1, 2, 3]) });
+    const pdu = buildPush({
+      contentType: 'application/vnd.wap.mms-message',
+      body: new Uint8Array([1, 2, 3]),
+    });
     await rejected(toHex(pdu), 'invalid', 'unsupported-content-type', 'unwrap');
   });
 
