@@ -6,6 +6,11 @@ import { AppState } from './state/app.svelte.ts';
 
 const app = new AppState();
 app.update.register();
-void app.device.load();
+void app.start();
+
+// End-to-end and development hooks, only with ?testhooks=1 (src/state/test-hooks.ts).
+if (new URLSearchParams(location.search).get('testhooks') === '1') {
+  void import('./state/test-hooks.ts').then((hooks) => hooks.installTestHooks(app));
+}
 
 mount(App, { target: document.getElementById('app')!, context: appContext(app) });

@@ -1,7 +1,14 @@
+import { IdbInboxStore } from '../adapters/idb-inbox-store.ts';
+import { systemClock } from '../adapters/system-clock.ts';
 import { AppUpdateState } from './app-update.svelte.ts';
 import { ConnectivityState } from './connectivity.svelte.ts';
 import { DeviceState } from './device.svelte.ts';
 import { NavigationState } from './navigation.svelte.ts';
+import { NotificationsState } from './notifications.svelte.ts';
+import { PreferencesState } from './preferences.svelte.ts';
+import { PromptsState } from './prompts.svelte.ts';
+import { ProvisioningState } from './provisioning.svelte.ts';
+import { SettingsState } from './settings.svelte.ts';
 
 /** All state of one emulated handset, created once and handed to the UI through context. */
 export class AppState {
@@ -9,5 +16,28 @@ export class AppState {
   readonly connectivity = new ConnectivityState();
   readonly navigation = new NavigationState();
   readonly update = new AppUpdateState();
+  /** The handset's settings screens and service apps over the management tree. */
+  readonly settings = new SettingsState(this.device);
+  /** The phone's system dialogs; `prompts` is the DM session's Prompter. */
+  readonly prompts = new PromptsState(this.device);
+  readonly notifications = new NotificationsState(this.device);
+  readonly preferences = new PreferencesState();
   inspectorOpen = $state(false);
+  /** Received CP and DM bootstrap messages; set once the device's storage is open. */
+  provisioning = $state.raw<ProvisioningState | null>(null);
+
+  /** Opens storage, then everything that lives in it. */
+  async start(): Promise<void> {
+    await this.device.load();
+    const db = this.device.db;
+    if (!db) return;
+    const provisioning = new ProvisioningState({
+      store: new IdbInboxStore(db),
+      tree: () => this.device.tree,
+      imsi: () => this.device.identity?.imsi,
+      clock: systemClock,
+    });
+    await provisioning.load();
+    this.provisioning = provisioning;
+  }
 }

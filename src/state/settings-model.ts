@@ -19,7 +19,13 @@ import {
 } from '../core/validate/fields.ts';
 import { CONN, DM_ACC, DYNAMIC, MMS, POC, type DdfNode } from '../core/tree/mo/index.ts';
 import type { ManagementTree } from '../core/tree/tree.ts';
-import { LOCAL_USER, type InstanceInfo, type LockInfo, type NodeFormat, type TreeOp } from '../core/tree/types.ts';
+import {
+  LOCAL_USER,
+  type InstanceInfo,
+  type LockInfo,
+  type NodeFormat,
+  type TreeOp,
+} from '../core/tree/types.ts';
 
 export type ServiceId = 'mms' | 'poc' | 'nap' | 'px' | 'dmacc';
 
@@ -157,7 +163,11 @@ const SPECS: Readonly<Record<ServiceId, Readonly<Record<string, FieldSpec>>>> = 
     LocalAddr: { label: 'Local address' },
     LocalAddrType: { label: 'Local address type' },
     'DnsAddr/<x>/Addr': { label: 'DNS server', kind: 'host' },
-    'AuthInfo/<x>/AuthType': { label: 'Authentication type', kind: 'choice', choices: ['PAP', 'CHAP', 'MD5'] },
+    'AuthInfo/<x>/AuthType': {
+      label: 'Authentication type',
+      kind: 'choice',
+      choices: ['PAP', 'CHAP', 'MD5'],
+    },
     'AuthInfo/<x>/AuthName': { label: 'User name' },
     'AuthInfo/<x>/AuthSecret': { label: 'Password', kind: 'secret' },
     'AuthInfo/<x>/AuthEntity': { label: 'Authentication entity' },
@@ -263,11 +273,21 @@ function leafValue(tree: ManagementTree, uri: string): { exists: boolean; value:
  * expanded with the names present in the tree; for a new instance (`uri` null) the groups the MO
  * requires at least once (OneOrMore) and their ports are offered once, named `1`.
  */
-export function instanceFields(tree: ManagementTree | null, service: ServiceId, uri: string | null): FormField[] {
+export function instanceFields(
+  tree: ManagementTree | null,
+  service: ServiceId,
+  uri: string | null,
+): FormField[] {
   const def = SERVICES[service];
   const specs = SPECS[service];
   const out: FormField[] = [];
-  const walk = (ddf: DdfNode, realPath: string[], patternPath: string[], sections: string[], base: string | null) => {
+  const walk = (
+    ddf: DdfNode,
+    realPath: string[],
+    patternPath: string[],
+    sections: string[],
+    base: string | null,
+  ) => {
     for (const child of ddf.children ?? []) {
       if (child.name === 'Ext') continue;
       if (child.format === 'node') {
@@ -281,7 +301,13 @@ export function instanceFields(tree: ManagementTree | null, service: ServiceId, 
                 ? ['1']
                 : [];
           for (const name of names) {
-            walk(child, [...realPath, name], [...patternPath, DYNAMIC], [...sections, `${title} ${name}`], base);
+            walk(
+              child,
+              [...realPath, name],
+              [...patternPath, DYNAMIC],
+              [...sections, `${title} ${name}`],
+              base,
+            );
           }
         } else {
           walk(child, [...realPath, child.name], [...patternPath, child.name], sections, base);
@@ -292,9 +318,17 @@ export function instanceFields(tree: ManagementTree | null, service: ServiceId, 
       const spec = specs[[...patternPath, child.name].join('/')] ?? { label: humanize(child.name) };
       if (spec.hidden || child.format === 'bin') continue;
       const kind: FieldKind =
-        spec.kind ?? (child.secret ? 'secret' : child.format === 'int' ? 'int' : child.format === 'bool' ? 'bool' : 'text');
+        spec.kind ??
+        (child.secret
+          ? 'secret'
+          : child.format === 'int'
+            ? 'int'
+            : child.format === 'bool'
+              ? 'bool'
+              : 'text');
       const leafUri = `${base ?? `${def.collection}/<new>`}/${key}`;
-      const stored = base !== null && tree ? leafValue(tree, leafUri) : { exists: false, value: child.defaultValue ?? '' };
+      const stored =
+        base !== null && tree ? leafValue(tree, leafUri) : { exists: false, value: child.defaultValue ?? '' };
       const field: FormField = {
         key,
         uri: leafUri,
@@ -342,7 +376,11 @@ export function displayName(tree: ManagementTree, uri: string): string {
  * Why `value` is not acceptable for `field`, or null. `values` is the whole form (the NAP
  * address is checked according to its address type).
  */
-export function fieldProblem(field: FormField, value: string, values: Readonly<Record<string, string>>): string | null {
+export function fieldProblem(
+  field: FormField,
+  value: string,
+  values: Readonly<Record<string, string>>,
+): string | null {
   if (field.kind === 'fixed') return null;
   if (value === '') {
     if (field.kind === 'secret' && field.exists) return null;
@@ -384,7 +422,10 @@ export function fieldProblem(field: FormField, value: string, values: Readonly<R
 }
 
 /** Every field's problem, by key; empty when the form can be saved. */
-export function formProblems(fields: readonly FormField[], values: Readonly<Record<string, string>>): Record<string, string> {
+export function formProblems(
+  fields: readonly FormField[],
+  values: Readonly<Record<string, string>>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of fields) {
     const problem = fieldProblem(f, values[f.key] ?? '', values);
@@ -395,7 +436,9 @@ export function formProblems(fields: readonly FormField[], values: Readonly<Reco
 
 /** The initial values of a form, by key. */
 export function initialValues(fields: readonly FormField[]): Record<string, string> {
-  return Object.fromEntries(fields.map((f) => [f.key, f.kind === 'bool' && f.value === '' ? 'false' : f.value]));
+  return Object.fromEntries(
+    fields.map((f) => [f.key, f.kind === 'bool' && f.value === '' ? 'false' : f.value]),
+  );
 }
 
 /**
@@ -470,7 +513,11 @@ export function serverNames(tree: ManagementTree): Map<string, string> {
 export function formatLockTime(at: number, now = Date.now()): string {
   const d = new Date(at);
   const sameYear = d.getFullYear() === new Date(now).getFullYear();
-  const day = d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', ...(sameYear ? {} : { year: 'numeric' }) });
+  const day = d.toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    ...(sameYear ? {} : { year: 'numeric' }),
+  });
   const time = d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
   return `${day}, ${time}`;
 }
@@ -506,4 +553,30 @@ export function choiceBlocked(
   if (target.locked && !target[flag])
     return `${nameOf(target.uri)} is ${lockSentence(target.locked, names).replace(/^L/, 'l')}; it cannot be made ${word}.`;
   return null;
+}
+
+/** The second line of an instance in a list: its main address. */
+export function instanceDetail(tree: ManagementTree, service: ServiceId, uri: string): string {
+  const get = (path: string) => {
+    const r = tree.get(LOCAL_USER, `${uri}/${path}`);
+    return r.status === 200 && r.format !== 'node' ? (r.value ?? '') : '';
+  };
+  const first = (path: string) => childNames(tree, `${uri}/${path}`)[0];
+  switch (service) {
+    case 'mms':
+    case 'poc':
+      return get('Addr') || 'No server address';
+    case 'nap':
+      return get('Addr') ? `${get('AddrType') || 'APN'} ${get('Addr')}` : 'No address';
+    case 'px': {
+      const phys = first('PxPhysical');
+      return (
+        (phys && (get(`PxPhysical/${phys}/PxAddr`) || get(`PxPhysical/${phys}/PxAddrFqdn`))) || 'No address'
+      );
+    }
+    case 'dmacc': {
+      const addr = first('AppAddr');
+      return [get('ServerID'), addr ? get(`AppAddr/${addr}/Addr`) : ''].filter(Boolean).join(' · ');
+    }
+  }
 }

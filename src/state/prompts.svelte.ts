@@ -1,0 +1,144 @@
+import type { UserAnswer, UserInteraction } from '../core/dm/alerts.ts';
+import type { Prompter } from '../core/ports.ts';
+import type { DeviceActivity } from './device.svelte.ts';
+
+/** The provisioning PIN question (CP USERPIN / USERNETWPIN), asked by the CP flow. */
+export interface PinRequest {
+  /** e.g. "New settings from your operator". */
+  title: string;
+  /** Plain words; the dialog adds that this is not the SIM PIN. */
+  explanation: string;
+  /** Shown when known; a wrong PIN is asked again with one less. */
+  attemptsLeft?: number;
+  /** Why the previous PIN was refused, e.g. "That PIN is not right." */
+  error?: string;
+}
+
+/** A question the handset itself asks (delete settings, operator changes). */
+export interface LocalConfirm {
+  title: string;
+  body: string;
+  confirmLabel: string;
+  cancelLabel?: string;
+  /** The confirm action destroys something. */
+  danger?: boolean;
+}
+
+interface Base {
+  id: number;
+  /** When the dialog became visible (the timers start then), ms; null while queued. */
+  shownAt: number | null;
+}
+
+/** One dialog, open or waiting behind the open one. */
+export type PendingPrompt =
+  | (Base & { source: 'dm'; request: UserInteraction })
+  | (Base & { source: 'pin'; request: PinRequest })
+  | (Base & { source: 'local'; request: LocalConfirm });
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+type Answer<P extends PendingPrompt> = P extends { source: 'dm' }
+  ? UserAnswer
+  : P extends { source: 'pin' }
+    ? string | null
+    : boolean;
+
+/** Where the prompts report that the handset waits for the user (the status bar). */
+export interface ActivityHolder {
+  activity: DeviceActivity;
+}
+
+/**
+ * The phone's system dialogs, one at a time, in arrival order. Implements the core's `Prompter`
+ * port for DM user-interaction alerts (1100-1104) and also asks the CP PIN and local
+ * confirmations. Dialogs live here, not in a screen, so switching screens or opening the
+ * inspector never loses one; `Handset.svelte` renders `current` above every screen.
+ * The MAXDT timer runs here from the moment a dialog is shown and answers `timeout`.
+ */
+export class PromptsState implements Prompter {
+  queue = $state.raw<PendingPrompt[]>([]);
+  current = $derived<PendingPrompt | null>(this.queue[0] ?? null);
+  #nextId = 1;
+  // Plain bookkeeping, never rendered: not reactive on purpose.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #resolvers = new Map<number, (value: never) => void>();
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #activityBefore: DeviceActivity | null = null;
+  readonly #device: ActivityHolder;
+
+  constructor(device: ActivityHolder) {
+    this.#device = device;
+  }
+
+  /** `Prompter.ask`: resolves with the user's answer, `cancel`, or `timeout` after MAXDT. */
+  ask(request: UserInteraction): Promise<UserAnswer> {
+    return this.#enqueue({ source: 'dm', request }) as Promise<UserAnswer>;
+  }
+
+  /** The provisioning PIN, or null when the user cancels. */
+  askPin(request: PinRequest): Promise<string | null> {
+    return this.#enqueue({ source: 'pin', request }) as Promise<string | null>;
+  }
+
+  /** A yes/no question from the handset itself; true when the user confirms. */
+  confirm(request: LocalConfirm): Promise<boolean> {
+    return this.#enqueue({ source: 'local', request }) as Promise<boolean>;
+  }
+
+  /** Answers the dialog `id` (the open one normally); ignored when it is already answered. */
+  answer<P extends PendingPrompt>(prompt: P, value: Answer<P>): void {
+    const resolve = this.#resolvers.get(prompt.id);
+    if (!resolve) return;
+    this.#resolvers.delete(prompt.id);
+    const wasCurrent = this.queue[0]?.id === prompt.id;
+    this.queue = this.queue.filter((p) => p.id !== prompt.id);
+    if (wasCurrent) this.#showHead();
+    (resolve as (v: Answer<P>) => void)(value);
+  }
+
+  /** Seconds left before the open dialog times out, or null when it has no MAXDT. */
+  deadline(prompt: PendingPrompt): number | null {
+    if (prompt.source !== 'dm' || prompt.shownAt === null) return null;
+    const max = prompt.request.maxDisplaySeconds;
+    return max !== undefined && max > 0 ? prompt.shownAt + max * 1000 : null;
+  }
+
+  /** When a display alert may be closed (MINDT), ms. */
+  earliestClose(prompt: PendingPrompt): number | null {
+    if (prompt.source !== 'dm' || prompt.shownAt === null) return null;
+    const min = prompt.request.minDisplaySeconds;
+    return min !== undefined && min > 0 ? prompt.shownAt + min * 1000 : null;
+  }
+
+  #enqueue(entry: DistributiveOmit<PendingPrompt, 'id' | 'shownAt'>): Promise<unknown> {
+    return new Promise<unknown>((resolve) => {
+      const prompt = { ...entry, id: this.#nextId++, shownAt: null } as PendingPrompt;
+      this.#resolvers.set(prompt.id, resolve as (value: never) => void);
+      const wasEmpty = this.queue.length === 0;
+      this.queue = [...this.queue, prompt];
+      if (wasEmpty) {
+        this.#activityBefore = this.#device.activity;
+        this.#device.activity = 'waiting-for-you';
+        this.#showHead();
+      }
+    });
+  }
+
+  #showHead(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    const head = this.queue[0];
+    if (!head) {
+      if (this.#device.activity === 'waiting-for-you') this.#device.activity = this.#activityBefore ?? 'idle';
+      this.#activityBefore = null;
+      return;
+    }
+    const shown = { ...head, shownAt: Date.now() } as PendingPrompt;
+    this.queue = [shown, ...this.queue.slice(1)];
+    const deadline = this.deadline(shown);
+    if (deadline !== null && shown.source === 'dm') {
+      this.#timer = setTimeout(() => this.answer(shown, { kind: 'timeout' }), deadline - Date.now());
+    }
+  }
+}
