@@ -122,6 +122,30 @@ describe('DM-profile bootstrap', () => {
     expect(again.preview.groups.map((g) => g.group)).toEqual(['dm-accounts', 'access-points']);
   });
 
+  it('accepts a TNDS tree embedded as elements in Data (as a WBXML message carries it)', async () => {
+    const { tree } = await freshTree();
+    const leafNode = (name: string, v: string) =>
+      `<Node><NodeName>${name}</NodeName><RTProperties><Format><chr/></Format><Type><MIME>text/plain</MIME></Type></RTProperties><Value>${v}</Value></Node>`;
+    const mgmt =
+      `<MgmtTree xmlns="syncml:dmddf1.2"><VerDTD>1.2</VerDTD><Node><NodeName>emb</NodeName><Path>./DMAcc</Path>` +
+      `<RTProperties><Format><node/></Format><Type><DDFName/></Type></RTProperties>` +
+      `${leafNode('AppID', 'w7')}${leafNode('ServerID', 'emb-dm')}${leafNode('Name', 'Embedded')}</Node></MgmtTree>`;
+    const msg = message(
+      `<Add><CmdID>1</CmdID><Meta><Type xmlns="syncml:metinf">application/vnd.syncml.dmtnds+xml</Type></Meta>` +
+        `<Item><Target><LocURI>.</LocURI></Target><Data>${mgmt}</Data></Item></Add>`,
+    );
+    expect(
+      Array.isArray(
+        msg.SyncBody.commands[0]!.kind === 'Add' ? msg.SyncBody.commands[0]!.Items[0]!.Data : undefined,
+      ),
+    ).toBe(true);
+    const plan = planDmBootstrap(msg, tree);
+    expect((await tree.batch(DEVICE, plan.ops)).status).toBe(200);
+    expect(value(tree, './DMAcc/emb/ServerID')).toBe('emb-dm');
+    expect(plan.preview.groups[0]!.items[0]!.sentence).toBe('Adds DM account *Embedded* (ServerID emb-dm)');
+    expect(plan.startSessions).toEqual([{ serverId: 'emb-dm', account: './DMAcc/emb', reason: 'bootstrap' }]);
+  });
+
   it('refuses a message that sets no DM account, and items without a target', async () => {
     const { tree } = await freshTree();
     expect(() => planDmBootstrap(message(leaf('Add', 1, './MMS/x/Addr', 'http://m')), tree)).toThrow(
