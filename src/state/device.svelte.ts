@@ -28,6 +28,11 @@ export class DeviceState {
   readonly schemaVersion = SCHEMA_VERSION;
   #db: HandsetDb | null = null;
 
+  /** The open database, for the other stores that live in it (inbox, traces). */
+  get db(): HandsetDb | null {
+    return this.#db;
+  }
+
   async load(): Promise<void> {
     try {
       this.#db = await openHandsetDb();
