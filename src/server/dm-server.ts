@@ -955,6 +955,9 @@ export class DmServer {
       document?: CpCharacteristic[];
     },
   ): { event: PushEvent; delivered: number; secret: PushSecret } {
+    // Package 0 is authenticated by its own digest (oma-dm.md §8), not by SEC / MAC.
+    if (spec.kind === 'package0')
+      return this.notify(device, this.authority(spec.authority), spec.uiMode ?? 'informative', spec.title);
     const sign = {
       sec: spec.sec ?? 'USERPIN',
       ...(spec.pin !== undefined ? { pin: spec.pin } : {}),
@@ -1014,8 +1017,6 @@ export class DmServer {
           { sec: sign.sec },
         );
       }
-      case 'package0':
-        return this.notify(device, this.authority(spec.authority), spec.uiMode ?? 'informative', spec.title);
     }
   }
 

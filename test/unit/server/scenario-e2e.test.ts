@@ -12,7 +12,8 @@ import { createFetchTransport } from '../../../src/adapters/fetch-transport.ts';
 import { parseBase64 } from '../../../src/core/bytes/index.ts';
 import { applyPlan, planProvisioning, receivePayload } from '../../../src/core/cp/provision.ts';
 import { DEFAULT_IDENTITY } from '../../../src/core/device/identity.ts';
-import { createSession, runSession } from '../../../src/core/dm/session.ts';
+import { checkNotification, createSession, runSession } from '../../../src/core/dm/session.ts';
+import { parsePush } from '../../../src/core/cp/push.ts';
 import type { UserAnswer, UserInteraction } from '../../../src/core/dm/alerts.ts';
 import { ManagementTree } from '../../../src/core/tree/tree.ts';
 import { DEVICE } from '../../../src/core/tree/types.ts';
@@ -221,5 +222,82 @@ describe('shipped scenarios against the handset engine', () => {
       0,
     );
     expect(trace.messages.filter((m) => m.direction === 'out').every((m) => m.size <= 4096)).toBe(true);
+  });
+
+  it('7: a package 0 per UI mode, each starting a server-initiated session (Alert 1200, SessionID = hex id)', async () => {
+    const { server: s } = await setup();
+    const { tree, devId } = await handset();
+    await bootstrap(s, tree, devId, 'ota-operator');
+    const started = s.startScenario(s.store.get(devId)!, s.scenarios.get('notification-ui-modes')!);
+    let push = started.pushes.at(-1)!.event;
+    const p = prompter((r) => (r.alertCode === 1101 ? { kind: 'yes' } : { kind: 'ok' }));
+    const modes: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      expect(push.kind).toBe('package0');
+      const check = checkNotification(tree, parsePush(parseBase64(push.bytes)).body);
+      expect(check.ok, JSON.stringify(check)).toBe(true);
+      if (!check.ok) return;
+      expect(check.nonceUsed).toBe('stored');
+      modes.push(check.uiMode);
+      const session = createSession({
+        tree,
+        serverId: 'ota-operator',
+        clock,
+        random,
+        prompter: p,
+        notification: check,
+      });
+      const trace = await runSession(session, createFetchTransport({ timeoutMs: 10000 }));
+      expect(trace.outcome, trace.reason).toBe('completed');
+      const summary = s.store.get(devId)!.sessions.at(-1)!;
+      expect(summary).toMatchObject({ initiator: 'server', sessionId: check.sessionId });
+      if (i < 3) push = s.store.pushes(devId).at(-1)!;
+    }
+    expect(modes).toEqual(['not-specified', 'background', 'informative', 'user-interaction']);
+    expect(s.store.get(devId)!.history.at(-1)?.state).toBe('passed');
+  });
+
+  it('5: PoC settings by CP push, then updated by DM', async () => {
+    const { server: s } = await setup();
+    const { tree, devId } = await handset();
+    await bootstrap(s, tree, devId, 'ota-operator');
+    const started = s.startScenario(s.store.get(devId)!, s.scenarios.get('poc-provisioning')!);
+    const cp = started.pushes.find((x) => x.event.kind === 'cp')!;
+    let record = receivePayload(parseBase64(cp.event.bytes), {
+      id: 'cp',
+      receivedAt: Date.now(),
+      source: 'push',
+      pin: '1234',
+    });
+    record = await applyPlan(planProvisioning(record, tree), tree, { at: Date.now() });
+    expect(record.status, JSON.stringify(record.error)).toBe('applied');
+    const active = tree.get(DEVICE, './PoC?prop=Active').value;
+    expect(active).toBeTruthy();
+    await connect(tree, 'ota-operator');
+    expect(mms(tree, `./PoC/${active}/ConfFactoryUri`)).toBe('sip:conference-factory@poc.example.net');
+    expect(mms(tree, `./PoC/${active}/XdmsRootUri`)).toBe('https://xdms.poc.example.net/xcap-root');
+    expect(s.store.get(devId)!.history.at(-1)?.state).toBe('passed');
+  });
+
+  it('6: DM account by CP w7 bootstrap, then the first client-initiated session', async () => {
+    const { server: s } = await setup();
+    const { tree, devId } = await handset();
+    s.store.ensure(devId, 'api', Date.now());
+    const started = s.startScenario(s.store.get(devId)!, s.scenarios.get('dm-bootstrap-cp')!);
+    const cp = started.pushes.find((x) => x.event.kind === 'cp-bootstrap')!;
+    let record = receivePayload(parseBase64(cp.event.bytes), {
+      id: 'w7',
+      receivedAt: Date.now(),
+      source: 'push',
+      pin: '1234',
+    });
+    record = await applyPlan(planProvisioning(record, tree), tree, { at: Date.now() });
+    expect(record.status, JSON.stringify(record.error)).toBe('applied');
+    const p = prompter(() => ({ kind: 'ok' }));
+    const trace = await connect(tree, 'ota-operator', p);
+    expect(trace.outcome, trace.reason).toBe('completed');
+    expect(s.store.get(devId)!.sessions.at(-1)).toMatchObject({ initiator: 'client', outcome: 'completed' });
+    expect(p.asked.map((a) => a.alertCode)).toEqual([1100]);
+    expect(s.store.get(devId)!.history.at(-1)?.state).toBe('passed');
   });
 });
