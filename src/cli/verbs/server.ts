@@ -94,21 +94,18 @@ export async function startDmServer(options: DmServerStart, io: CliIo): Promise<
   }
   const base = `http://${urlHost(options.host)}:${port}`;
   const q = token !== undefined ? `?token=${token}` : '';
-  io.out(
-    [
-      ...server.authorities.map((a) => `DM server (${a.name}, ServerID ${a.serverId}): ${base}${a.path}`),
-      `operator console: ${base}/console${q}`,
-      `push channel:     ${base}/push/events?device=<DevId>${token !== undefined ? `&token=${token}` : ''}`,
-      token !== undefined
-        ? `access token:     ${token} (needed for the console, the push channel and the API)`
-        : '',
-      `state file:       ${store.path ?? '(in memory, not kept)'}`,
-      `scenarios:        ${[...scenarios.keys()].join(', ')}${options.scenario !== undefined ? ` (default: ${options.scenario})` : ''}`,
-      '',
-    ]
-      .filter((l, i, all) => l !== '' || i === all.length - 1)
-      .join('\n'),
+  const lines = [
+    ...server.authorities.map((a) => `DM server (${a.name}, ServerID ${a.serverId}): ${base}${a.path}`),
+    `operator console: ${base}/console${q}`,
+    `push channel:     ${base}/push/events?device=<DevId>${token !== undefined ? `&token=${token}` : ''}`,
+  ];
+  if (token !== undefined)
+    lines.push(`access token:     ${token} (needed for the console, the push channel and the API)`);
+  lines.push(
+    `state file:       ${store.path ?? '(in memory, not kept)'}`,
+    `scenarios:        ${[...scenarios.keys()].join(', ')}${options.scenario !== undefined ? ` (default: ${options.scenario})` : ''}`,
   );
+  io.out(`${lines.join('\n')}\n`);
   return server;
 }
 

@@ -169,7 +169,15 @@ function renderDetail() {
         ),
       );
       const body = el('tbody');
-      for (const entry of run.log) {
+      const order = (key) => key.split('.').map(Number);
+      const byKey = (a, b) => {
+        const x = order(a.key);
+        const y = order(b.key);
+        for (let i = 0; i < Math.max(x.length, y.length); i++)
+          if ((x[i] ?? -1) !== (y[i] ?? -1)) return (x[i] ?? -1) - (y[i] ?? -1);
+        return 0;
+      };
+      for (const entry of [...run.log].sort(byKey)) {
         const statusCell = entry.skipped
           ? el(
               'span',

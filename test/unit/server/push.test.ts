@@ -235,3 +235,32 @@ describe('access token off loopback (decision 0072)', () => {
     expect(js).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML/);
   });
 });
+
+describe('starting a scenario through the API', () => {
+  it('queues it, sends its pushes and the first notification, and lists it on the device', async () => {
+    const { base } = await setup();
+    const r = await post(base, '/api/scenarios/start', {
+      device: 'IMEI:S',
+      scenario: 'two-authorities',
+      notify: 'informative',
+    });
+    expect(r.status).toBe(200);
+    expect(r.json.pushes.map((p: { kind: string }) => p.kind)).toEqual(['dm-bootstrap', 'package0']);
+    const device = await (await fetch(`${base}/api/devices/IMEI%3AS`)).json();
+    expect(device.scenarios).toMatchObject([
+      { name: 'two-authorities', state: 'pending', session: 0, sessions: 3 },
+    ]);
+    expect((await post(base, '/api/scenarios/start', { device: 'IMEI:S', scenario: 'nope' })).status).toBe(
+      404,
+    );
+    expect(
+      (
+        await post(base, '/api/scenarios/start', {
+          device: 'IMEI:S',
+          scenario: 'mms-campaign',
+          notify: 'loud',
+        })
+      ).status,
+    ).toBe(400);
+  });
+});

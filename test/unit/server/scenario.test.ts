@@ -225,3 +225,27 @@ describe('the engine', () => {
     expect(again.reason).toBe('the device went away');
   });
 });
+
+describe('ota-handset server --validate', () => {
+  it('exits 0 for valid files and 2 with the path of each problem otherwise', async () => {
+    const { serverVerb } = await import('../../../src/cli/verbs/server.ts');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'scenario-'));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ ...base, steps: [{ command: 'Get' }] }));
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = {
+      out: (t: string | Uint8Array) => void out.push(String(t)),
+      err: (t: string) => void err.push(t),
+      readStdin: async () => new Uint8Array(),
+    };
+    expect(await serverVerb.run(['--validate', join(SHIPPED_SCENARIO_DIR, '01-mms-campaign.json')], io)).toBe(
+      0,
+    );
+    expect(out.join('')).toMatch(/valid scenario "mms-campaign"/);
+    expect(await serverVerb.run(['--validate', bad], io)).toBe(2);
+    expect(err.join('')).toContain('bad.json: $.steps[0].items: Get needs a non-empty list of items');
+  });
+});
