@@ -86,6 +86,30 @@ export class PromptsState implements Prompter {
     return this.#enqueue({ source: 'local', request }) as Promise<boolean>;
   }
 
+  /**
+   * The "Ask me before the operator changes my active or locked settings" question. The session
+   * runner calls it (only when `preferences.confirmOperatorChanges` is on) before applying a server
+   * command that makes an instance Active or Default or locks it; false = answer that command 215.
+   */
+  askOperatorChange(change: {
+    serverName: string;
+    instanceName: string;
+    what: 'active' | 'default' | 'locked' | 'unlocked';
+  }): Promise<boolean> {
+    const verbs = {
+      active: 'start using',
+      default: 'make the default',
+      locked: 'lock (you could no longer change or delete)',
+      unlocked: 'unlock',
+    } as const;
+    return this.confirm({
+      title: 'Allow this change?',
+      body: `${change.serverName} wants to ${verbs[change.what]} the settings “${change.instanceName}”.`,
+      confirmLabel: 'Allow',
+      cancelLabel: 'Refuse',
+    });
+  }
+
   /** Answers the dialog `id` (the open one normally); ignored when it is already answered. */
   answer<P extends PendingPrompt>(prompt: P, value: Answer<P>): void {
     const resolve = this.#resolvers.get(prompt.id);
