@@ -54,16 +54,23 @@ function proxyNap(tree: ManagementTree, pxUri: string): string {
   return phys ? value(tree, `${pxUri}/PxPhysical/${phys}/ToNapId`) : '';
 }
 
-function refRows(tree: ManagementTree, base: string, needsNap: boolean): { rows: SummaryRow[]; problems: string[] } {
+function refRows(
+  tree: ManagementTree,
+  base: string,
+  needsNap: boolean,
+): { rows: SummaryRow[]; problems: string[] } {
   const rows: SummaryRow[] = [];
   const problems: string[] = [];
   const px = value(tree, `${base}/ToProxy`);
   if (px) {
     if (exists(tree, px)) {
       const addr = proxyAddress(tree, px);
-      rows.push({ label: 'Proxy', value: addr ? `${displayName(tree, px)} (${addr})` : displayName(tree, px) });
+      rows.push({
+        label: 'Proxy',
+        value: addr ? `${displayName(tree, px)} (${addr})` : displayName(tree, px),
+      });
     } else {
-      const problem = `The proxy ${px.split('/').pop()} it points to is not on this phone.`;
+      const problem = `It points to the proxy ${px.split('/').pop()}, which is not on this phone.`;
       rows.push({ label: 'Proxy', value: px.split('/').pop() ?? px, problem });
       problems.push(problem);
     }
@@ -74,9 +81,12 @@ function refRows(tree: ManagementTree, base: string, needsNap: boolean): { rows:
   if (nap) {
     if (exists(tree, nap)) {
       const apn = value(tree, `${nap}/Addr`);
-      rows.push({ label: 'Access point', value: apn ? `${displayName(tree, nap)} (${apn})` : displayName(tree, nap) });
+      rows.push({
+        label: 'Access point',
+        value: apn ? `${displayName(tree, nap)} (${apn})` : displayName(tree, nap),
+      });
     } else {
-      const problem = `The access point ${nap.split('/').pop()} it points to is not on this phone.`;
+      const problem = `It points to the access point ${nap.split('/').pop()}, which is not on this phone.`;
       rows.push({ label: 'Access point', value: nap.split('/').pop() ?? nap, problem });
       problems.push(problem);
     }
@@ -110,7 +120,11 @@ function summary(
   problems.push(...refs.problems);
   return {
     state: problems.length > 0 ? 'incomplete' : 'ready',
-    instance: { uri: chosen.uri, name: displayName(tree, chosen.uri), via: chosen.active ? 'active' : 'default' },
+    instance: {
+      uri: chosen.uri,
+      name: displayName(tree, chosen.uri),
+      via: chosen.active ? 'active' : 'default',
+    },
     rows,
     problems,
   };

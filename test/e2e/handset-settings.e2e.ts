@@ -144,7 +144,7 @@ describe('handset settings and apps', () => {
     // A configuration that points to a missing access point is called incomplete.
     await seed(page, [{ op: 'delete', uri: './Conn/PX/P1' }]);
     await expect.poll(() => app.getByTestId('config-state').textContent()).toBe('Configuration incomplete');
-    await expect(app.textContent()).resolves.toMatch(/proxy P1 it points to is not on this phone/);
+    await expect(app.textContent()).resolves.toMatch(/the proxy P1, which is not on this phone/);
     await screenshot(page, 'handset-app-messages-incomplete');
   });
 

@@ -68,7 +68,12 @@ describe('settings model', () => {
   it('turns an edit into one batch that the tree accepts as LOCAL_USER', async () => {
     const { tree } = await provisioned();
     const fields = instanceFields(tree, 'mms', './MMS/b');
-    const values = { ...initialValues(fields), Name: 'Mine', Addr: 'http://mine.example/mms', MaxMsgSize: '300000' };
+    const values = {
+      ...initialValues(fields),
+      Name: 'Mine',
+      Addr: 'http://mine.example/mms',
+      MaxMsgSize: '300000',
+    };
     const ops = saveOps('./MMS/b', fields, values, false);
     expect(ops).toEqual([
       { op: 'add', uri: './MMS/b/Name', format: 'chr', value: 'Mine' },
@@ -101,9 +106,13 @@ describe('settings model', () => {
     const names = serverNames(tree);
     const instances = tree.instances('./MMS');
     const a = instances.find((i) => i.name === 'a')!;
-    expect(lockSentence(a.locked!, names, T0)).toMatch(/^Locked by Example Operator on 21 Nov, \d\d:42 \(session 3\)$/);
+    expect(lockSentence(a.locked!, names, T0)).toMatch(
+      /^Locked by Example Operator on 21 Nov, \d\d:42 \(session 3\)$/,
+    );
     const b = instances.find((i) => i.name === 'b')!;
-    expect(choiceBlocked(instances, b, 'active', names, (u) => u)).toMatch(/The operator locked the active choice/);
+    expect(choiceBlocked(instances, b, 'active', names, (u) => u)).toMatch(
+      /The operator locked the active choice/,
+    );
     expect(choiceBlocked(instances, b, 'default', names, (u) => u)).toBeNull();
     expect((await tree.replace(LOCAL_USER, './MMS/b?prop=Active', { value: 'true' })).status).toBe(405);
   });
@@ -117,7 +126,7 @@ describe('settings model', () => {
     await tree.delete(LOCAL_USER, './Conn/NAP/MMS_NAP');
     const broken = mmsSummary(tree);
     expect(broken.state).toBe('incomplete');
-    expect(broken.problems[0]).toMatch(/access point MMS_NAP .* not on this phone/);
+    expect(broken.problems[0]).toMatch(/access point MMS_NAP, which is not on this phone/);
     await tree.batch(DEVICE, [{ op: 'delete', uri: './MMS/a' }]);
     expect(mmsSummary(tree).state).toBe('not-configured'); // b is neither Active nor Default
   });
