@@ -13,7 +13,9 @@ export function checkRequired(text: string): string | null {
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 export function checkIpv4(text: string): string | null {
-  return IPV4.test(text) ? null : 'Enter an IPv4 address: four numbers 0-255 separated by dots, e.g. 10.0.0.1.';
+  return IPV4.test(text)
+    ? null
+    : 'Enter an IPv4 address: four numbers 0-255 separated by dots, e.g. 10.0.0.1.';
 }
 
 /** IPv6 in any RFC 4291 text form (with at most one `::`), optionally ending in an IPv4 part. */
@@ -77,7 +79,8 @@ export function checkInteger(text: string, range: { min?: number; max?: number }
 export function checkUrl(text: string, schemes: readonly string[] = ['http', 'https']): string | null {
   const list = schemes.map((s) => `${s}://`).join(' or ');
   const example = `${schemes[0] ?? 'http'}://mmsc.example.net/mms`;
-  if (/\s/.test(text)) return `A URL cannot contain spaces. Enter a URL starting with ${list}, e.g. ${example}.`;
+  if (/\s/.test(text))
+    return `A URL cannot contain spaces. Enter a URL starting with ${list}, e.g. ${example}.`;
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(.*)$/.exec(text);
   if (!m) return `Enter a URL starting with ${list}, e.g. ${example}.`;
   const scheme = m[1]!.toLowerCase();
@@ -88,7 +91,8 @@ export function checkUrl(text: string, schemes: readonly string[] = ['http', 'ht
   if (host === '') return `The URL has no host name after ${scheme}://.`;
   if (checkHost(host) !== null) return `"${host}" is not a valid host name or IP address.`;
   const port = hostPort?.[2];
-  if (port !== undefined && checkPort(port) !== null) return `The port in the URL must be a number from 1 to 65535.`;
+  if (port !== undefined && checkPort(port) !== null)
+    return `The port in the URL must be a number from 1 to 65535.`;
   return null;
 }
 
@@ -102,8 +106,10 @@ export function checkApn(text: string): string | null {
   const labels = text.split('.');
   if (!labels.every((l) => /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/.test(l)))
     return 'Use letters, digits and hyphens, with dots between parts, e.g. mms.example.net (no spaces or underscores).';
-  if (/^(rac|lac|sgsn|rnc)/i.test(text)) return 'An access point name cannot start with rac, lac, sgsn or rnc.';
-  if (/\.gprs$/i.test(text)) return 'An access point name cannot end in .gprs (that part is added by the network).';
+  if (/^(rac|lac|sgsn|rnc)/i.test(text))
+    return 'An access point name cannot start with rac, lac, sgsn or rnc.';
+  if (/\.gprs$/i.test(text))
+    return 'An access point name cannot end in .gprs (that part is added by the network).';
   return null;
 }
 
@@ -121,7 +127,9 @@ export function checkSipUri(text: string, allowTel = false): string | null {
   const tel = /^tel:(.*)$/i.exec(text);
   if (tel) {
     if (!allowTel) return `Enter a SIP URI starting with sip: or sips:, ${example}.`;
-    return checkE164(tel[1]!.split(';')[0]!) === null ? null : 'A tel: URI needs an international number, e.g. tel:+447700900123.';
+    return checkE164(tel[1]!.split(';')[0]!) === null
+      ? null
+      : 'A tel: URI needs an international number, e.g. tel:+447700900123.';
   }
   const m = /^sips?:(?:[^@\s]+@)?([^;?\s]+)(?:[;?]\S*)?$/i.exec(text);
   if (!m) return `Enter a SIP URI starting with sip: or sips:, ${example}.`;

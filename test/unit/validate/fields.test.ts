@@ -15,7 +15,12 @@ import {
 
 describe('field validators', () => {
   it('URL: http(s) with a valid host and port', () => {
-    for (const ok of ['http://mmsc.example.net/mms', 'https://10.0.0.1:8080/', 'http://[2001:db8::1]/x', 'http://u:p@h.example/'])
+    for (const ok of [
+      'http://mmsc.example.net/mms',
+      'https://10.0.0.1:8080/',
+      'http://[2001:db8::1]/x',
+      'http://u:p@h.example/',
+    ])
       expect(checkUrl(ok), ok).toBeNull();
     expect(checkUrl('mmsc.example.net')).toMatch(/starting with http:\/\/ or https:\/\//);
     expect(checkUrl('ftp://mmsc.example.net')).toMatch(/not ftp:\/\//);
@@ -51,7 +56,8 @@ describe('field validators', () => {
   it('E.164 numbers', () => {
     expect(checkE164('+447700900123')).toBeNull();
     expect(checkE164('447700900123')).toBeNull();
-    for (const bad of ['+0123', '+44 7700', '+1234567890123456', '']) expect(checkE164(bad), bad).not.toBeNull();
+    for (const bad of ['+0123', '+44 7700', '+1234567890123456', ''])
+      expect(checkE164(bad), bad).not.toBeNull();
   });
 
   it('integers with ranges, IPv4, IPv6, required', () => {
