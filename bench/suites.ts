@@ -1,4 +1,5 @@
 import type { BenchRow } from './lib.ts';
+import { runWbxmlBench } from './wbxml.ts';
 
 export interface BenchSuite {
   name: string;
@@ -6,4 +7,6 @@ export interface BenchSuite {
 }
 
 /** Every benchmark suite; each capability adds its own module. */
-export const suites: BenchSuite[] = [];
+export const suites: BenchSuite[] = [
+  { name: 'wbxml', run: () => runWbxmlBench((line) => process.stderr.write(`  ${line}\n`)) },
+];

@@ -3,6 +3,10 @@ import { IdbTreeStore } from '../adapters/idb-tree-store.ts';
 import { systemClock } from '../adapters/system-clock.ts';
 import { assertValidIdentity, type DeviceIdentity } from '../core/device/identity.ts';
 import { ManagementTree } from '../core/tree/tree.ts';
+import {
+  serializeDeviceState,
+  type DeviceState as DeviceStateDocument,
+} from '../core/device/state-document.ts';
 
 /** What the status bar says the handset is doing. Later capabilities set it. */
 export type DeviceActivity =
@@ -52,6 +56,38 @@ export class DeviceState {
     await saveIdentity(this.#db, valid);
     if (this.tree) await this.tree.applyIdentity(valid);
     else await this.#openTree(valid);
+    this.identity = valid;
+  }
+
+  /** The whole device (identity and tree, secrets included) as the CLI's `--state` document. */
+  exportState(): string | null {
+    if (!this.identity || !this.tree) return null;
+    return serializeDeviceState(
+      { identity: $state.snapshot(this.identity), nodes: this.tree.snapshot() },
+      systemClock.now(),
+    );
+  }
+
+  /**
+   * Replaces identity and tree with an imported (already validated) device. The tree is written
+   * first, in one transaction; if the identity then cannot be stored the old tree is put back,
+   * so a failure leaves the handset as it was.
+   */
+  async importState(state: DeviceStateDocument): Promise<void> {
+    const valid = assertValidIdentity({ ...state.identity });
+    if (!this.#db) throw new Error('storage is not open');
+    if (!this.tree) {
+      await this.#openTree(valid);
+    }
+    const tree = this.tree!;
+    const previous = tree.snapshot();
+    await tree.resetTo(state.nodes);
+    try {
+      await saveIdentity(this.#db, valid);
+    } catch (error) {
+      await tree.resetTo(previous);
+      throw error;
+    }
     this.identity = valid;
   }
 
