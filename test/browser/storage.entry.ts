@@ -2,8 +2,7 @@
 import { runRegisteredTests } from './vitest-shim.ts';
 import { openHandsetDb } from '../../src/adapters/db.ts';
 import { IdbInboxStore } from '../../src/adapters/idb-inbox-store.ts';
-import { IdbTreeStore } from '../../src/adapters/idb-tree-store.ts';
-import { describeTreeStore } from '../unit/storage/tree-store.suite.ts';
+import { describeTreeStore, idbTreeStoreFixture } from '../unit/storage/tree-store.suite.ts';
 import { describeDbMigrations } from '../shared/db-migrations.suite.ts';
 import { describeInboxStore } from '../shared/inbox-store.suite.ts';
 
@@ -19,18 +18,6 @@ describeInboxStore(
   async () => new IdbInboxStore(await openHandsetDb(`inbox-${Math.random()}`)),
 );
 
-describeTreeStore('IndexedDB (Chromium)', async () => {
-  const name = `tree-${Math.random()}`;
-  let db = await openHandsetDb(name);
-  return {
-    store: new IdbTreeStore(db),
-    reopen: async () => {
-      db.close();
-      db = await openHandsetDb(name);
-      return new IdbTreeStore(db);
-    },
-    close: async () => db.close(),
-  };
-});
+describeTreeStore('IndexedDB (Chromium)', idbTreeStoreFixture);
 
 export const run = runRegisteredTests;

@@ -23,22 +23,5 @@ export function effectiveMeta(commandMeta: Meta | undefined, item: Item): Effect
   return { ...merged, Format: merged.Format ?? DEFAULT_FORMAT, Type: merged.Type ?? DEFAULT_TYPE };
 }
 
-/** `syncml:metinf` Format names used by the management tree (oma-dm.md §12.2). */
-export const NODE_FORMATS = [
-  'b64',
-  'bin',
-  'bool',
-  'chr',
-  'int',
-  'node',
-  'null',
-  'xml',
-  'date',
-  'time',
-  'float',
-] as const;
-export type NodeFormat = (typeof NODE_FORMATS)[number];
-
-export function isNodeFormat(value: string): value is NodeFormat {
-  return (NODE_FORMATS as readonly string[]).includes(value);
-}
+/** `syncml:metinf` Format names used by the management tree (oma-dm.md §12.2), defined once with the tree. */
+export { NODE_FORMATS, isNodeFormat, type NodeFormat } from '../tree/types.ts';

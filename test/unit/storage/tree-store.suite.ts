@@ -8,6 +8,8 @@ import { DEFAULT_IDENTITY } from '../../../src/core/device/identity.ts';
 import { createFactoryTree } from '../../../src/core/tree/factory.ts';
 import { ManagementTree } from '../../../src/core/tree/tree.ts';
 import type { TreeStore } from '../../../src/core/tree/store.ts';
+import { openHandsetDb } from '../../../src/adapters/db.ts';
+import { IdbTreeStore } from '../../../src/adapters/idb-tree-store.ts';
 import { DEVICE, server, type NodeRecord, type TreeOp } from '../../../src/core/tree/types.ts';
 
 export interface StoreFixture {
@@ -36,6 +38,24 @@ function record(uri: string, parent: string, seq: number, extra: Partial<NodeRec
 }
 
 const byUri = (a: NodeRecord, b: NodeRecord) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0);
+
+/**
+ * An IndexedDB-backed fixture on a fresh database (the caller installs the IndexedDB factory).
+ * Node runs it on fake-indexeddb, test/browser/storage.entry.ts on Chromium's.
+ */
+export async function idbTreeStoreFixture(): Promise<StoreFixture> {
+  const name = `tree-${Math.random()}`;
+  let db = await openHandsetDb(name);
+  return {
+    store: new IdbTreeStore(db),
+    reopen: async () => {
+      db.close();
+      db = await openHandsetDb(name);
+      return new IdbTreeStore(db);
+    },
+    close: async () => db.close(),
+  };
+}
 
 export function describeTreeStore(name: string, makeStore: () => Promise<StoreFixture>): void {
   describe(`TreeStore: ${name}`, () => {
