@@ -69,6 +69,7 @@ import {
   verifyHmac,
   type AuthType,
   type Secret,
+  authTypeFromAAuthType,
 } from './auth.ts';
 import { notExecuted, runCommand } from './commands/index.ts';
 import type { CommandContext, GenericAlert, Reply } from './commands/types.ts';
@@ -579,7 +580,8 @@ export class DmSession {
     const a = this.account;
     const cl = a.client;
     if (cl) {
-      const pref = a.authPref !== '' ? normalizeAuthType(authTypeName(a.authPref)) : undefined;
+      const pref =
+        a.authPref !== '' ? normalizeAuthType(authTypeFromAAuthType(a.authPref) ?? a.authPref) : undefined;
       const type = pref ?? cl.type;
       if (type) {
         this.clientAuth = {
@@ -1373,19 +1375,6 @@ export class DmSession {
     if (this.received >= this.maxMessages) {
       this.finish('failed', `The session reached ${this.maxMessages} messages during authentication.`);
     }
-  }
-}
-
-function authTypeName(aauth: string): string {
-  switch (aauth) {
-    case 'BASIC':
-      return AUTH_BASIC;
-    case 'DIGEST':
-      return AUTH_MD5;
-    case 'HMAC':
-      return AUTH_MAC;
-    default:
-      return aauth;
   }
 }
 

@@ -3,7 +3,7 @@
  * float, date, time, b64, bin and null are checked; a bad value is status 400 and an unknown
  * format 415 (project decision 0020). Example values are those of AOSP `testnewdatatype.xml`.
  */
-import { utf8Length } from './uri.ts';
+import { utf8Length } from '../bytes/utf8.ts';
 import type { NodeFormat, NodeValue } from './types.ts';
 
 const B64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';

@@ -36,11 +36,11 @@ import {
   parentUri,
   parseUri,
   segmentProblem,
-  utf8Length,
   type ParsedUri,
   type TndsProperty,
   type UriLimits,
 } from './uri.ts';
+import { utf8Length } from '../bytes/utf8.ts';
 import {
   DEVICE,
   TNDS_MIME,

@@ -8,6 +8,7 @@
  * - `?list=Struct|StructData|TNDS[(+|-)Prop…]` and `?prop=<Name>`; anything else → 406.
  * - Limits (DevDetail/URI/MaxDepth, MaxTotLen, MaxSegLen; 0 = unlimited) → 414.
  */
+import { utf8Length } from '../bytes/utf8.ts';
 
 export type ListKind = 'Struct' | 'StructData' | 'TNDS';
 
@@ -43,21 +44,6 @@ export interface UriLimits {
 export const NO_LIMITS: UriLimits = { maxDepth: 0, maxTotLen: 0, maxSegLen: 0 };
 
 const PCHAR = /^(?:[A-Za-z0-9\-_.!~*'():@&=+$,]|%[0-9A-Fa-f]{2}|[\u0080-\u{10FFFF}])+$/u;
-
-/** UTF-8 length of a string without TextEncoder (the core avoids host globals). */
-export function utf8Length(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
-}
 
 /** Checks one node name (a segment); returns a reason when it is not valid. */
 export function segmentProblem(segment: string): string | undefined {
