@@ -733,23 +733,21 @@ export class DmServer {
     return { live };
   }
 
-  private recordIn(
+  /** One message into the server-side trace, with its commands paired by the recorder. */
+  private recordMessage(
     live: LiveSession,
+    direction: 'in' | 'out',
     msg: SyncMLMessage,
     body: Uint8Array,
     encoding: DmEncoding,
-    req: IncomingMessage,
+    headers: Record<string, string>,
   ): void {
     const rec = live.recorder;
-    const headers: Record<string, string> = {};
-    for (const name of ['content-type', 'x-syncml-hmac', 'user-agent']) {
-      const v = req.headers[name];
-      if (typeof v === 'string') headers[name] = v;
-    }
     rec.message(
       {
-        direction: 'in',
+        direction,
         time: this.now(),
+        ...(direction === 'out' ? { httpStatus: 200 } : {}),
         contentType: DM_CONTENT_TYPES[encoding],
         headers,
         text: dmText(msg),
@@ -759,11 +757,27 @@ export class DmServer {
       },
       body,
     );
+    const from = direction === 'in' ? 'client' : 'server';
     for (const cmd of msg.SyncBody.commands) {
-      if (cmd.kind === 'Status') rec.status('client', cmd, msg.SyncHdr.MsgID);
-      else if (cmd.kind === 'Results') rec.results('client', cmd, msg.SyncHdr.MsgID);
-      else rec.command('client', msg.SyncHdr.MsgID, cmd);
+      if (cmd.kind === 'Status') rec.status(from, cmd, msg.SyncHdr.MsgID);
+      else if (cmd.kind === 'Results') rec.results(from, cmd, msg.SyncHdr.MsgID);
+      else rec.command(from, msg.SyncHdr.MsgID, cmd);
     }
+  }
+
+  private recordIn(
+    live: LiveSession,
+    msg: SyncMLMessage,
+    body: Uint8Array,
+    encoding: DmEncoding,
+    req: IncomingMessage,
+  ): void {
+    const headers: Record<string, string> = {};
+    for (const name of ['content-type', 'x-syncml-hmac', 'user-agent']) {
+      const v = req.headers[name];
+      if (typeof v === 'string') headers[name] = v;
+    }
+    this.recordMessage(live, 'in', msg, body, encoding, headers);
   }
 
   private recordOut(
@@ -773,32 +787,14 @@ export class DmServer {
     encoding: DmEncoding,
     hmac: string | undefined,
   ): void {
-    const rec = live.recorder;
     const headers: Record<string, string> = { 'content-type': DM_CONTENT_TYPES[encoding] };
     if (hmac !== undefined) headers['x-syncml-hmac'] = hmac;
-    rec.message(
-      {
-        direction: 'out',
-        time: this.now(),
-        httpStatus: 200,
-        contentType: DM_CONTENT_TYPES[encoding],
-        headers,
-        text: dmText(msg),
-        encoding,
-        MsgID: msg.SyncHdr.MsgID,
-        final: msg.SyncBody.Final,
-      },
-      body,
-    );
-    for (const cmd of msg.SyncBody.commands) {
-      if (cmd.kind === 'Status') rec.status('server', cmd, msg.SyncHdr.MsgID);
-      else rec.command('server', msg.SyncHdr.MsgID, cmd);
-    }
+    this.recordMessage(live, 'out', msg, body, encoding, headers);
     const events = live.session.events;
     for (; live.eventsSeen < events.length; live.eventsSeen++) {
       const e = events[live.eventsSeen];
       if (e)
-        rec.event(
+        live.recorder.event(
           this.now(),
           e.kind === 'auth' && /rejected|missing|wrong|failed/.test(e.text) ? 'warning' : 'info',
           e.text,
