@@ -18,12 +18,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
       `End-to-end tests need Debian's Chromium at ${CHROMIUM_PATH}. Install it with: apt-get install chromium (.ci/run does this).`,
     );
   }
-  if (!existsSync('dist/index.html')) {
+  // OTA_E2E_DIST lets several people (or helper sessions) build and test side by side.
+  const dist = process.env.OTA_E2E_DIST ?? 'dist';
+  if (!existsSync(`${dist}/index.html`)) {
     throw new Error(
       'End-to-end tests run against the built app: run `npm run build` first (`npm test` does).',
     );
   }
-  const serveStatic = createStaticAppHandler('dist');
+  const serveStatic = createStaticAppHandler(dist);
   const server: Server = createServer((req, res) => void serveStatic(req, res));
   const port = await listen(server, 0, '127.0.0.1', 'e2e app server');
   project.provide('baseUrl', `http://127.0.0.1:${port}/`);
