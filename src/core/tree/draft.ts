@@ -48,6 +48,8 @@ export class Draft implements TreeView {
   readonly overKids = new Map<string, string[]>();
   /** Child lists this draft already copied and may extend in place. */
   private readonly owned = new Set<string>();
+  /** Undo steps since `mark()`, so a dry run can drop one refused op and go on (null: not recording). */
+  private journal: (() => void)[] | null = null;
 
   constructor(
     readonly base: TreeIndex,
@@ -67,16 +69,47 @@ export class Draft implements TreeView {
     return this.seq++;
   }
 
+  /** Starts recording undo steps; `rollback()` returns the draft to this point. */
+  mark(): void {
+    this.journal = [];
+  }
+
+  /** Undoes every change since `mark()` (and keeps recording from here). */
+  rollback(): void {
+    const steps = this.journal ?? [];
+    for (let i = steps.length - 1; i >= 0; i--) steps[i]!();
+    this.journal = this.journal ? [] : null;
+  }
+
+  private remember<K>(map: Map<K, unknown>, key: K): void {
+    if (!this.journal) return;
+    const had = map.has(key);
+    const previous = map.get(key);
+    this.journal.push(() => (had ? map.set(key, previous) : map.delete(key)));
+  }
+
   /** Adds a new record or replaces an existing one. */
   put(record: NodeRecord): void {
     const existed = this.node(record.uri) !== undefined;
-    this.over.set(record.uri, record);
-    if (!existed && record.parent !== '')
-      this.overKids.set(record.parent, [...this.kids(record.parent), record.uri]);
+    this.setOver(record.uri, record);
+    if (existed || record.parent === '') return;
+    // Extend a list this draft already owns in place: adding n children stays O(n), not O(n²).
+    // Not while recording undo steps, which keep the previous list by reference.
+    const own = this.journal === null && this.owned.has(record.parent);
+    if (own) this.overKids.get(record.parent)!.push(record.uri);
+    else this.setKids(record.parent, [...this.kids(record.parent), record.uri]);
   }
 
+  /** Sets a child list; the draft owns `kids` from now on. */
   setKids(uri: string, kids: string[]): void {
+    this.remember(this.overKids, uri);
     this.overKids.set(uri, kids);
+    this.owned.add(uri);
+  }
+
+  private setOver(uri: string, record: NodeRecord | null): void {
+    this.remember(this.over, uri);
+    this.over.set(uri, record);
   }
 
   /** Removes a node and everything below it. */
@@ -84,14 +117,14 @@ export class Draft implements TreeView {
     const node = this.node(uri);
     if (!node) return;
     if (node.parent !== '')
-      this.overKids.set(
+      this.setKids(
         node.parent,
         this.kids(node.parent).filter((u) => u !== uri),
       );
     const drop = (u: string) => {
       for (const k of this.kids(u)) drop(k);
-      this.over.set(u, null);
-      if (this.kids(u).length > 0) this.overKids.set(u, []);
+      this.setOver(u, null);
+      if (this.kids(u).length > 0) this.setKids(u, []);
     };
     drop(uri);
   }

@@ -310,6 +310,28 @@ export class ManagementTree {
     return this.exclusive(() => this.runBatch(principal, ops, options));
   }
 
+  /**
+   * A dry run of `ops` as `principal`: each op's outcome as if applied in order, where a refused
+   * op is left out (its partial changes undone) and the later ones go on. Nothing is written and
+   * listeners hear nothing. The tree inspector's import preview lists every refusal with it; a
+   * `batch` of the same ops on the same tree succeeds exactly when every outcome here is 200.
+   */
+  check(principal: Principal, ops: readonly TreeOp[], options: BatchOptions = {}): TreeResult[] {
+    const now = this.clock.now();
+    const draft = new Draft(this.index, this.seq);
+    draft.mark();
+    const ctx: Ctx = { draft, principal, now, tstamp: formatTStamp(now), goneServerIds: new Set() };
+    if (options.origin !== undefined) ctx.origin = options.origin;
+    return ops.map((op) => {
+      const outcome = this.apply(ctx, op);
+      if (outcome.status === 200) draft.mark();
+      else draft.rollback();
+      return outcome.reason === undefined
+        ? { status: outcome.status }
+        : { status: outcome.status, reason: outcome.reason };
+    });
+  }
+
   /** Replaces the whole tree (factory reset, state import) as one store write. */
   resetTo(records: readonly NodeRecord[]): Promise<void> {
     return this.exclusive(async () => {
