@@ -23,7 +23,9 @@
  * - multi-message packages both ways (Alert 1222, only the last message has Final), the
  *   server's MaxMsgSize honoured, large objects both ways (MoreData, 213, 424, 1225), session
  *   abort 1223 both ways;
- * - hard bounds: messages per session, authentication attempts.
+ * - hard bounds: messages per session, authentication attempts;
+ * - "ask before operator changes": `confirmServerChange` before writes that touch the user's
+ *   Active / Default / Locked settings (server-change.ts, decision 0100).
  */
 import { encodeUtf8, utf8Length } from '../bytes/index.ts';
 import { OtaError } from '../errors.ts';
@@ -76,6 +78,7 @@ import type { CommandContext, GenericAlert, Reply } from './commands/types.ts';
 import { createExecRegistry, type ExecRegistry } from './exec-registry.ts';
 import { IncomingObject, takeText, type ChunkedCommand } from './large-object.ts';
 import { parsePackage0, sessionIdForAlert, verifyPackage0, type Package0, type UiMode } from './package0.ts';
+import { ChangeGate, describeChange, type ServerChange } from './server-change.ts';
 import {
   TraceRecorder,
   type DmEncoding,
@@ -86,6 +89,7 @@ import {
 
 export type { DmEncoding, SessionOutcome, SessionPhase, SessionTrace } from './trace.ts';
 export type { GenericAlert } from './commands/types.ts';
+export type { ServerChange } from './server-change.ts';
 
 // ---------------------------------------------------------------------------------------
 // Encoding
@@ -274,6 +278,8 @@ export interface SessionOptions {
   codec?: SyncMLCodec;
   /** Told whenever the phase changes (idle indicator, "waiting for you"). */
   onPhase?: (phase: SessionPhase, request?: UserInteraction) => void;
+  /** Asked before a server command changes which instance is Active or Default, locks or unlocks one, or modifies or deletes an instance that is Active or Locked. false: the command is answered 215 and changes nothing. */
+  confirmServerChange?: (change: ServerChange) => Promise<boolean>;
 }
 
 /** A message to POST. */
@@ -388,6 +394,8 @@ export class DmSession {
   private readonly maxMessages: number;
   private readonly maxAuthRetries: number;
   private readonly devId: string;
+  /** One per session, so each (instance, what) is asked once (decision 0100). */
+  private readonly changeGate: ChangeGate | undefined;
 
   private currentPhase: SessionPhase = 'connecting';
   private finished = false;
@@ -456,6 +464,20 @@ export class DmSession {
     if (options.notification) for (const w of options.notification.warnings) this.event('warning', w);
     this.setupAuth();
     this.buildPackage1();
+    const confirm = options.confirmServerChange;
+    this.changeGate = confirm
+      ? new ChangeGate({
+          tree: this.tree,
+          serverId: account.serverId,
+          confirm,
+          onAsking: (asking) => this.setPhase(asking ? 'waiting-for-user' : 'in-session'),
+          onAnswer: (change, allowed) =>
+            this.event(
+              'info',
+              `ask before operator changes: the user ${allowed ? 'allowed' : 'refused'} "${describeChange(change)}" (command ${change.cmdId})`,
+            ),
+        })
+      : undefined;
   }
 
   // ------------------------------------------------------------------- public surface
@@ -1084,6 +1106,7 @@ export class DmSession {
         if (request) this.setPhase('waiting-for-user', request);
         else this.setPhase('in-session');
       },
+      changeGate: this.changeGate,
     };
   }
 

@@ -9,7 +9,8 @@
  * all-or-nothing), Exec runs after the batch committed. A Get or a nested Atomic inside is
  * 500. On any failure nothing is applied: members before the failing one get 216, the
  * failing one its own code, the rest 215, and the Atomic 507. An Exec that fails after the
- * batch committed cannot be undone: the committed members get 516 (decision 0055).
+ * batch committed cannot be undone: the committed members get 516 (decision 0055). A change
+ * the user refuses ("ask before operator changes", decision 0100) is a failing member with 215.
  */
 import type { Atomic, Command, Item, Sequence } from '../../syncml/message.ts';
 import { isItemCommand } from '../../syncml/message.ts';
@@ -114,9 +115,17 @@ export async function runAtomic(cmd: Atomic, ctx: CommandContext): Promise<Comma
           slots.push(slot);
           if (failAt !== undefined) continue;
           const planned = itemOp(member as WriteCommand, item, ctx);
+          const verdict =
+            'op' in planned && ctx.changeGate
+              ? await ctx.changeGate.check(planned.op, member.CmdID)
+              : ({ allowed: true } as const);
           if ('status' in planned) {
             failAt = slots.length - 1;
             failReply = slotReply(slot, planned.status, ctx.msgId, planned.reason);
+          } else if (!verdict.allowed) {
+            // A refused change fails the Atomic like any failing member (decision 0100).
+            failAt = slots.length - 1;
+            failReply = slotReply(slot, 215, ctx.msgId, verdict.reason);
           } else {
             slot.op = ops.length;
             ops.push(planned.op);

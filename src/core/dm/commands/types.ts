@@ -9,6 +9,7 @@ import type { Alert, Results, Status } from '../../syncml/message.ts';
 import type { XmlDocument } from '../../wbxml/document.ts';
 import type { AnswerOptions, UserInteraction } from '../alerts.ts';
 import type { ExecRegistry } from '../exec-registry.ts';
+import type { ChangeGate } from '../server-change.ts';
 
 /** A Generic Alert 1226 the handset sends (shared/spec/oma-dm.md §11). */
 export interface GenericAlert {
@@ -53,6 +54,8 @@ export interface CommandContext {
   queueGenericAlert(alert: GenericAlert): void;
   /** Told before and after the user is asked (the session's phase becomes waiting-for-user). */
   onPrompt?: ((request: UserInteraction | undefined) => void) | undefined;
+  /** "Ask before operator changes" (decision 0100): consulted before each tree write; absent = never ask. */
+  changeGate?: ChangeGate | undefined;
 }
 
 /**

@@ -73,6 +73,15 @@ export async function runWrite(cmd: WriteCommand, ctx: CommandContext): Promise<
       failed = true;
       continue;
     }
+    if (ctx.changeGate) {
+      // Asked before the tree is touched; a refusal is 215 and writes nothing (decision 0100).
+      const verdict = await ctx.changeGate.check(planned.op, cmd.CmdID);
+      if (!verdict.allowed) {
+        replies.push(itemStatus(cmd, item, 215, ctx.msgId, verdict.reason));
+        failed = true;
+        continue;
+      }
+    }
     const result = await ctx.tree.batch(ctx.principal, [planned.op], { origin: ctx.origin });
     const code = result.statuses[0] ?? 500;
     if (code !== 200) failed = true;
