@@ -1,5 +1,6 @@
 import { openDB, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { InboxRecord } from '../core/cp/inbox.ts';
+import type { TraceRecord, TraceSummary } from './idb-trace-store.ts';
 import type { DeviceIdentity } from '../core/device/identity.ts';
 import type { NodeRecord } from '../core/tree/types.ts';
 
@@ -16,6 +17,10 @@ export interface HandsetDbSchema {
   nodes: { key: string; value: NodeRecord };
   /** The provisioning inbox: every CP / bootstrap message received, whatever happened to it. */
   inbox: { key: string; value: InboxRecord; indexes: { receivedAt: number } };
+  /** DM session traces, whole (messages included), keyed by trace id. */
+  traces: { key: string; value: TraceRecord; indexes: { started: number } };
+  /** The same traces' summaries, so the Sessions list never reads message bodies. */
+  traceSummaries: { key: string; value: TraceSummary; indexes: { started: number } };
 }
 
 export type HandsetDb = IDBPDatabase<HandsetDbSchema>;
@@ -44,6 +49,14 @@ export const migrations: Migration[] = [
     description: 'v3: inbox store for received provisioning messages (keyPath id, index receivedAt)',
     run(db) {
       db.createObjectStore('inbox', { keyPath: 'id' }).createIndex('receivedAt', 'receivedAt');
+    },
+  },
+  {
+    description:
+      'v4: traces store for DM session traces and traceSummaries for their list (keyPath id, index started)',
+    run(db) {
+      db.createObjectStore('traces', { keyPath: 'id' }).createIndex('started', 'started');
+      db.createObjectStore('traceSummaries', { keyPath: 'id' }).createIndex('started', 'started');
     },
   },
 ];

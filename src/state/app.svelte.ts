@@ -1,4 +1,6 @@
 import { IdbInboxStore } from '../adapters/idb-inbox-store.ts';
+import { IdbTraceStore } from '../adapters/idb-trace-store.ts';
+import { loadOtaConfig, routingTransport, type OtaConfigLoad } from '../adapters/ota-config.ts';
 import { systemClock } from '../adapters/system-clock.ts';
 import { AppUpdateState } from './app-update.svelte.ts';
 import { ConnectivityState } from './connectivity.svelte.ts';
@@ -8,6 +10,7 @@ import { NotificationsState } from './notifications.svelte.ts';
 import { PreferencesState } from './preferences.svelte.ts';
 import { PromptsState } from './prompts.svelte.ts';
 import { ProvisioningState } from './provisioning.svelte.ts';
+import { SessionsState } from './sessions.svelte.ts';
 import { SettingsState } from './settings.svelte.ts';
 
 /** All state of one emulated handset, created once and handed to the UI through context. */
@@ -25,9 +28,22 @@ export class AppState {
   inspectorOpen = $state(false);
   /** Received CP and DM bootstrap messages; set once the device's storage is open. */
   provisioning = $state.raw<ProvisioningState | null>(null);
+  /** What `ota-handset serve` said in /ota-config.json (proxy, DM server); null until read. */
+  otaConfig = $state.raw<OtaConfigLoad | null>(null);
+  /** DM sessions: accounts, the running session, stored traces. Its store opens in start(). */
+  readonly sessions = new SessionsState({
+    tree: () => this.settings.tree,
+    identity: () => this.device.identity,
+    device: this.device,
+    prompts: this.prompts,
+    notifications: this.notifications,
+    transport: () => routingTransport(location.origin, this.otaConfig?.config ?? {}),
+    clock: systemClock,
+  });
 
   /** Opens storage, then everything that lives in it. */
   async start(): Promise<void> {
+    const config = loadOtaConfig().then((c) => (this.otaConfig = c));
     await this.device.load();
     const db = this.device.db;
     if (!db) return;
@@ -39,5 +55,7 @@ export class AppState {
     });
     await provisioning.load();
     this.provisioning = provisioning;
+    await this.sessions.open(new IdbTraceStore(db));
+    await config;
   }
 }
