@@ -9,7 +9,7 @@ import { NavigationState } from './navigation.svelte.ts';
 import { NotificationsState } from './notifications.svelte.ts';
 import { PreferencesState } from './preferences.svelte.ts';
 import { PromptsState } from './prompts.svelte.ts';
-import { ProvisioningState } from './provisioning.svelte.ts';
+import type { ProvisioningState } from './provisioning.svelte.ts';
 import { SessionsState } from './sessions.svelte.ts';
 import { SettingsState } from './settings.svelte.ts';
 
@@ -43,10 +43,14 @@ export class AppState {
 
   /** Opens storage, then everything that lives in it. */
   async start(): Promise<void> {
+    // The CP pipeline (WBXML, XML, MAC checks) is not needed to paint the home screen: its
+    // module is fetched alongside opening storage, not in the first-screen bundle.
+    const pipeline = import('./provisioning.svelte.ts');
     const config = loadOtaConfig().then((c) => (this.otaConfig = c));
     await this.device.load();
     const db = this.device.db;
     if (!db) return;
+    const { ProvisioningState } = await pipeline;
     const provisioning = new ProvisioningState({
       store: new IdbInboxStore(db),
       tree: () => this.device.tree,
