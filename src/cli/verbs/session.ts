@@ -9,7 +9,9 @@ import {
   runSession,
   SessionSetupError,
   type DmEncoding,
+  type ServerChange,
 } from '../../core/dm/session.ts';
+import { describeChange } from '../../core/dm/server-change.ts';
 import { formatTrace } from '../../core/dm/trace.ts';
 import { createExecRegistry } from '../../core/dm/exec-registry.ts';
 import { createFactoryTree } from '../../core/tree/factory.ts';
@@ -39,6 +41,9 @@ const USAGE = [
   '                         1100=ok  1101=yes|no  1102=<text>  1103=<n>  1104=<n,n,...>',
   '                         any code =cancel or =timeout; connect=yes|no for a package 0 that asks the user.',
   '                       Unanswered alerts take their default response (DR), else time out (408).',
+  '                       change=yes|no turns on "ask me before the operator changes my active or locked',
+  '                         settings": the answers go to those questions in order, the last one for any',
+  '                         further ones; a refused command is answered 215 and changes nothing.',
   '  --trace OUT          write the trace as JSON',
   '  --xml                print each message as XML in the trace',
   '  --timeout MS         HTTP timeout per message (default 30000)',
@@ -50,14 +55,23 @@ const USAGE = [
 
 type Answers = Map<string, string[]>;
 
+function yesNo(value: string): boolean | undefined {
+  const v = value.trim();
+  if (/^(yes|y|ok|1|true)$/i.test(v)) return true;
+  if (/^(no|n|0|false)$/i.test(v)) return false;
+  return undefined;
+}
+
 export function parseAnswers(list: readonly string[]): Answers {
   const out: Answers = new Map();
   for (const a of list) {
     const eq = a.indexOf('=');
     if (eq <= 0) throw new UsageError(`--answer takes CODE=VALUE, got "${a}"`);
     const code = a.slice(0, eq).trim();
-    if (!/^(110[0-4]|connect)$/.test(code))
-      throw new UsageError(`--answer: unknown alert "${code}" (1100-1104 or connect)`);
+    if (!/^(110[0-4]|connect|change)$/.test(code))
+      throw new UsageError(`--answer: unknown alert "${code}" (1100-1104, connect or change)`);
+    if (code === 'change' && yesNo(a.slice(eq + 1)) === undefined)
+      throw new UsageError(`--answer change takes yes or no, got "${a.slice(eq + 1)}"`);
     const queue = out.get(code) ?? [];
     queue.push(a.slice(eq + 1));
     out.set(code, queue);
@@ -91,6 +105,26 @@ export function answerFor(request: UserInteraction, value: string | undefined): 
       return { kind: 'choice', indices };
     }
   }
+}
+
+/** The "ask before operator changes" hook from --answer change=...: in order, the last one repeats. */
+function scriptedChangeConfirm(
+  answers: Answers,
+  io: CliIo,
+): ((change: ServerChange) => Promise<boolean>) | undefined {
+  const queue = answers.get('change');
+  if (!queue || queue.length === 0) return undefined;
+  let last = queue[queue.length - 1]!;
+  return async (change) => {
+    const value = queue.shift() ?? last;
+    last = value;
+    const allowed = yesNo(value) === true;
+    const name = change.instanceName !== undefined ? ` ("${change.instanceName}")` : '';
+    io.err(
+      `operator change (command ${change.cmdId}): ${describeChange(change)}${name} -> ${allowed ? 'yes' : 'no'}\n`,
+    );
+    return allowed;
+  };
 }
 
 function scriptedPrompter(answers: Answers, io: CliIo): Prompter {
@@ -177,6 +211,7 @@ export const sessionVerb: Verb = {
         }
         notification = check;
       }
+      const confirmServerChange = scriptedChangeConfirm(answers, io);
       let session;
       try {
         session = createSession({
@@ -191,6 +226,7 @@ export const sessionVerb: Verb = {
             },
           }),
           ...(notification ? { notification } : {}),
+          ...(confirmServerChange ? { confirmServerChange } : {}),
           ...(values.server !== undefined ? { serverUrl: values.server } : {}),
           ...(encoding !== undefined ? { encoding: encoding as DmEncoding } : {}),
         });
