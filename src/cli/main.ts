@@ -9,6 +9,7 @@ import { wbxmlVerb } from './verbs/wbxml.ts';
 import { cpVerb } from './verbs/cp.ts';
 import { sessionVerb } from './verbs/session.ts';
 import { notificationVerb } from './verbs/notification.ts';
+import { flowVerb } from './verbs/flow.ts';
 
 /** Every verb, in the order `--help` lists them. Each capability adds its own. */
 const verbs: Verb[] = [
@@ -19,6 +20,7 @@ const verbs: Verb[] = [
   cpVerb,
   sessionVerb,
   notificationVerb,
+  flowVerb,
   serverVerb,
 ];
 

@@ -74,6 +74,7 @@ import {
   authTypeFromAAuthType,
 } from './auth.ts';
 import { notExecuted, runCommand } from './commands/index.ts';
+import { applyStatusFaults, type FaultPlan } from './faults.ts';
 import type { CommandContext, GenericAlert, Reply } from './commands/types.ts';
 import { createExecRegistry, type ExecRegistry } from './exec-registry.ts';
 import { IncomingObject, takeText, type ChunkedCommand } from './large-object.ts';
@@ -280,6 +281,8 @@ export interface SessionOptions {
   onPhase?: (phase: SessionPhase, request?: UserInteraction) => void;
   /** Asked before a server command changes which instance is Active or Default, locks or unlocks one, or modifies or deletes an instance that is Active or Locked. false: the command is answered 215 and changes nothing. */
   confirmServerChange?: (change: ServerChange) => Promise<boolean>;
+  /** Fault injection for testing servers: chosen commands/nodes answer a chosen status (faults.ts). */
+  faults?: FaultPlan;
 }
 
 /** A message to POST. */
@@ -1182,7 +1185,14 @@ export class DmSession {
         return;
       }
     }
-    const out = await runCommand(cmd, ctx);
+    let run: Command = cmd;
+    if (this.options.faults) {
+      const split = applyStatusFaults(this.options.faults, cmd, msgId);
+      this.push(split.injected);
+      if (!split.rest) return;
+      run = split.rest;
+    }
+    const out = await runCommand(run, ctx);
     this.push(out.replies);
     if (out.effect === 'cancelled') this.packageCancelled = true;
   }
