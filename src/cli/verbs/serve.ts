@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createStaticAppHandler } from '../../server/static-app.ts';
+import type { AddressInfo } from 'node:net';
+import { createAppHandler } from '../../server/app-handler.ts';
+import { parseAllowList } from '../../server/dm-proxy.ts';
 import { listen } from '../../server/listen.ts';
 import { EXIT } from '../exit-codes.ts';
 import { UsageError, type CliIo } from '../io.ts';
@@ -24,7 +26,7 @@ export const serveVerb: Verb = {
   name: 'serve',
   summary: 'serve the built handset app on 127.0.0.1 (what `npm start` runs)',
   usage: [
-    'Usage: ota-handset serve [--port N] [--host ADDR] [--app-dir DIR] [--dm-port N] [--no-dm]',
+    'Usage: ota-handset serve [--port N] [--host ADDR] [--app-dir DIR] [--dm-port N] [--no-dm] [--proxy-allow O]',
     '',
     '  --port N       port for the app (default: $OTA_APP_PORT or 4173; 0 picks a free port)',
     '  --host ADDR    address to listen on (default: $OTA_HOST or 127.0.0.1)',
@@ -32,6 +34,10 @@ export const serveVerb: Verb = {
     '  --dm-port N    port of the reference DM server started next to the app (default: $OTA_DM_PORT or 4180)',
     `  --dm-state F   its state file (default: ${DEFAULT_STATE_FILE}; - for memory only)`,
     '  --no-dm        do not start the DM server',
+    '  --proxy-allow O  comma-separated origins the /proxy path may reach (default: any http(s) URL);',
+    '                 the app posts to DM servers without CORS headers through POST /proxy?target=<url>',
+    '',
+    'The app also reads /ota-config.json: the DM server (push channel) and the proxy path.',
   ].join('\n'),
   async run(args: string[], io: CliIo): Promise<number> {
     const { values } = parseArgs({
@@ -43,6 +49,7 @@ export const serveVerb: Verb = {
         'dm-port': { type: 'string' },
         'dm-state': { type: 'string' },
         'no-dm': { type: 'boolean' },
+        'proxy-allow': { type: 'string' },
       },
       strict: true,
     });
@@ -53,9 +60,22 @@ export const serveVerb: Verb = {
       io.err(`error not-built: no app in ${appDir}; run \`npm run build\` first (\`npm start\` does both)\n`);
       return EXIT.failed;
     }
-    const serveStatic = createStaticAppHandler(appDir);
+    let allowOrigins: string[] | undefined;
+    if (values['proxy-allow'] !== undefined) {
+      try {
+        allowOrigins = parseAllowList(values['proxy-allow']);
+      } catch (error) {
+        throw new UsageError(`--proxy-allow: ${(error as Error).message}`);
+      }
+    }
+    let dmServerUrl: string | undefined;
+    const handle = createAppHandler({
+      appDir,
+      dmServer: () => dmServerUrl,
+      proxy: allowOrigins !== undefined ? { allowOrigins } : {},
+    });
     const server = createServer((req, res) => {
-      serveStatic(req, res).catch(() => {
+      handle(req, res).catch(() => {
         if (!res.headersSent) res.writeHead(500);
         res.end();
       });
@@ -88,6 +108,9 @@ export const serveVerb: Verb = {
         await new Promise<void>((resolve) => server.close(() => resolve()));
         return EXIT.failed;
       }
+      const dmHost =
+        host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+      dmServerUrl = `http://${dmHost}:${(dm.server.address() as AddressInfo).port}`;
     }
     await new Promise<void>((resolve) => {
       const stop = () => server.close(() => void (dm ? dm.close().then(resolve) : resolve()));
