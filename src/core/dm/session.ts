@@ -714,6 +714,21 @@ export class DmSession {
       taken.push(this.nextChunk(taken, sizeOf, limit));
       chunkSent = true;
     } else {
+      // The longest prefix of the queue that fits, by binary search: encoding a trial message
+      // per queued command made a 100-command reply cost ~100 whole-message encodes (bench/session.ts).
+      // A message only grows as commands are added, so the search finds what a linear scan would.
+      if (limit !== Number.POSITIVE_INFINITY && this.queue.length > 1) {
+        let fits = 0;
+        let over = this.queue.length + 1;
+        if (sizeOf([...taken, ...this.queue]) <= limit) fits = this.queue.length;
+        else over = this.queue.length;
+        while (over - fits > 1) {
+          const mid = (fits + over) >> 1;
+          if (sizeOf([...taken, ...this.queue.slice(0, mid)]) <= limit) fits = mid;
+          else over = mid;
+        }
+        taken.push(...this.queue.splice(0, fits));
+      }
       while (this.queue.length > 0) {
         const next = this.queue[0]!;
         const trial = [...taken, next];
