@@ -1,0 +1,101 @@
+import { isOtaError } from '../core/errors.ts';
+import {
+  applyImport,
+  previewImport,
+  readTreeFile,
+  type ImportPreview,
+  type TreeFile,
+} from '../core/tree/transfer.ts';
+import type { ManagementTree } from '../core/tree/tree.ts';
+import { LOCAL_USER } from '../core/tree/types.ts';
+
+export interface ImportNote {
+  ok: boolean;
+  text: string;
+}
+
+/** Ends a message with exactly one full stop. */
+function sentence(text: string): string {
+  return `${text.replace(/[.\s]+$/, '')}.`;
+}
+
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * Importing a TNDS or JSON tree file in the inspector (decision 0120): read, preview, confirm.
+ * The import acts as the local user, so Locked instances are refused like any edit in Settings;
+ * it is applied as one batch, all or nothing.
+ */
+export class TreeImportState {
+  /** The file being previewed; raw, since it is plain data handed back to the core. */
+  pending = $state.raw<{ name: string; file: TreeFile; preview: ImportPreview } | null>(null);
+  note = $state.raw<ImportNote | null>(null);
+  busy = $state(false);
+  readonly #tree: ManagementTree;
+
+  constructor(tree: ManagementTree) {
+    this.#tree = tree;
+  }
+
+  /** Reads and previews a file; a malformed one leaves `pending` empty and says why. */
+  choose(name: string, text: string): boolean {
+    this.pending = null;
+    try {
+      const file = readTreeFile(text, name);
+      this.pending = { name, file, preview: previewImport(this.#tree, LOCAL_USER, file) };
+      this.note = null;
+      return true;
+    } catch (error) {
+      if (!isOtaError(error)) throw error;
+      this.note = {
+        ok: false,
+        text: `Not imported (${error.code}): ${sentence(error.message)} Nothing was changed.`,
+      };
+      return false;
+    }
+  }
+
+  /** A preview can be applied when it changes something and nothing in it is refused. */
+  get canApply(): boolean {
+    const p = this.pending?.preview;
+    return p !== undefined && p.refused.length === 0 && p.ops.length > 0;
+  }
+
+  async confirm(): Promise<void> {
+    const pending = this.pending;
+    if (!pending || !this.canApply) return;
+    this.busy = true;
+    try {
+      const result = await applyImport(this.#tree, LOCAL_USER, pending.preview);
+      const { added, replaced } = pending.preview;
+      this.note =
+        result.status === 200
+          ? {
+              ok: true,
+              text: `Imported ${pending.name}: ${count(added, 'node')} added, ${count(replaced, 'node')} replaced.`,
+            }
+          : {
+              ok: false,
+              text: `Not imported (status ${result.statuses[result.failedIndex ?? 0] ?? result.status}): ${sentence(result.reason ?? 'the tree refused a change')} Nothing was changed.`,
+            };
+    } catch (error) {
+      // A storage failure (TreeStoreError): the tree is unchanged.
+      const code = isOtaError(error) ? error.code : 'error';
+      this.note = {
+        ok: false,
+        text: `Not imported (${code}): ${sentence((error as Error).message)} Nothing was changed.`,
+      };
+    } finally {
+      this.busy = false;
+      this.pending = null;
+    }
+  }
+
+  cancel(): void {
+    if (this.pending)
+      this.note = { ok: true, text: `Import of ${this.pending.name} cancelled; nothing was changed.` };
+    this.pending = null;
+  }
+}
