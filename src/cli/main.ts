@@ -10,6 +10,7 @@ import { cpVerb } from './verbs/cp.ts';
 import { sessionVerb } from './verbs/session.ts';
 import { notificationVerb } from './verbs/notification.ts';
 import { flowVerb } from './verbs/flow.ts';
+import { fleetVerb } from './verbs/fleet.ts';
 
 /** Every verb, in the order `--help` lists them. Each capability adds its own. */
 const verbs: Verb[] = [
@@ -21,6 +22,7 @@ const verbs: Verb[] = [
   sessionVerb,
   notificationVerb,
   flowVerb,
+  fleetVerb,
   serverVerb,
 ];
 
