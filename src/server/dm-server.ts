@@ -49,6 +49,8 @@ import {
   notificationPush,
   pushEvent,
   w7Characteristics,
+  nonceAsCpText,
+  cpTextNonce,
   type BuiltPush,
   type PushEvent,
   type PushKind,
@@ -991,6 +993,15 @@ export class DmServer {
       case 'cp-bootstrap': {
         const authority = this.authority(spec.authority);
         const account = this.accountFor(device, authority);
+        // CP carries nonces as text: re-key them to printable ones before sending (pushes.ts).
+        if (
+          nonceAsCpText(account.clientNonce) === undefined ||
+          nonceAsCpText(account.serverNonce) === undefined
+        ) {
+          account.clientNonce = cpTextNonce(this.random);
+          account.serverNonce = cpTextNonce(this.random);
+          this.store.changed();
+        }
         const uri = `${this.baseUrl()}${authority.path}`;
         return this.emit(
           device,

@@ -7,11 +7,12 @@
  * - package 0 notifications (content type 0x44, application id 0x07, oma-dm.md §8).
  * Each becomes a WSP push PDU (oma-cp.md §8) carried as bytes in a `PushEvent`.
  */
-import { toBase64 } from '../bytes/index.ts';
+import { encodeUtf8, toBase64 } from '../bytes/index.ts';
 import { buildPush } from '../cp/push.ts';
 import { signPush, type SecMethod } from '../cp/security.ts';
 import { buildPackage0, sessionIdForAlert, type UiMode } from '../dm/package0.ts';
 import { decodeNonce } from '../dm/auth.ts';
+import type { Random } from '../ports.ts';
 import { createHeader } from '../syncml/build.ts';
 import type { Command, SyncMLMessage } from '../syncml/message.ts';
 import { writeSyncML } from '../syncml/write.ts';
@@ -90,6 +91,23 @@ export function encodeCpDocument(characteristics: readonly CpCharacteristic[]): 
 }
 
 /** The w7 APPLICATION that provisions a DM account (oma-cp.md §5: APPSRV → CLCRED, CLIENT → SRVCRED). */
+/**
+ * CP parameters are text and the handset stores AAUTHDATA as the UTF-8 bytes of that text
+ * (decision 0060), so a nonce sent in a w7 APPAUTH must be printable: the nonce's bytes ARE
+ * the text. Returns that text, or undefined when the stored nonce is not printable ASCII.
+ */
+export function nonceAsCpText(nonceB64: string): string | undefined {
+  const bytes = decodeNonce(nonceB64);
+  for (const b of bytes) if (b < 0x21 || b > 0x7e) return undefined;
+  return String.fromCharCode(...bytes);
+}
+
+/** A fresh nonce that can travel as CP text: 16 random hex digits, kept (like all nonces) as base64 of its bytes. */
+export function cpTextNonce(random: Random): string {
+  const hex = Array.from(random.bytes(8), (b) => b.toString(16).padStart(2, '0')).join('');
+  return toBase64(encodeUtf8(hex));
+}
+
 export function w7Characteristics(
   authority: Authority,
   serverUri: string,
@@ -109,7 +127,7 @@ export function w7Characteristics(
             p('AAUTHTYPE', AAUTH_TYPE[account.authType]),
             p('AAUTHNAME', account.clientName),
             p('AAUTHSECRET', account.clientSecret),
-            p('AAUTHDATA', account.clientNonce),
+            p('AAUTHDATA', nonceAsCpText(account.clientNonce)),
           ],
           characteristics: [],
         },
@@ -120,7 +138,7 @@ export function w7Characteristics(
             p('AAUTHTYPE', AAUTH_TYPE[account.serverAuthType === 'none' ? 'md5' : account.serverAuthType]),
             p('AAUTHNAME', authority.serverId),
             p('AAUTHSECRET', account.serverSecret),
-            p('AAUTHDATA', account.serverNonce),
+            p('AAUTHDATA', nonceAsCpText(account.serverNonce)),
           ],
           characteristics: [],
         },
