@@ -1,0 +1,343 @@
+/**
+ * Management tree benchmark in Chromium (not a test; issue #4). Run alone with
+ * `npx tsx bench/tree-chromium.ts`; `npm run bench` runs it through bench/suites.ts.
+ *
+ * It builds the app into a temp dir, serves it on 127.0.0.1, drives Debian Chromium with
+ * playwright-core and measures INSIDE the page, on a 10,000-node tree, each figure beside the same
+ * work done with bare IndexedDB calls in the same run:
+ * (a) `?list=StructData` of the whole tree through ManagementTree vs getAll on the nodes store and
+ *     building the same pre-order list;
+ * (b) a 1,000-Replace batch through ManagementTree.batch vs the same 1,000 puts in one raw
+ *     readwrite transaction;
+ * (c) cold open of the app to interactive (home screen shown, tree loaded) vs a bare page on the
+ *     same origin that opens the database and reads every record (both from navigation start);
+ * (d) smoothness of the inspector's virtualised tree view with every node expanded: frame times
+ *     while scrolling through all rows, long tasks, and the time to expand / collapse everything.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { createStaticAppHandler } from '../src/server/static-app.ts';
+import { listen } from '../src/server/listen.ts';
+import { openBrowser } from '../test/e2e/browser.ts';
+import type {} from '../src/state/test-hooks.ts';
+import { formatTable, row, sample, type BenchRow } from './lib.ts';
+
+const SUITE = 'tree-chromium';
+const NODES = 10_000;
+const MUTATIONS = 1_000;
+const RUNS = 7;
+const WARMUP = 2;
+const COLD_RUNS = 5;
+/** Served by the bench server only; `/api` keeps the service worker's app-shell fallback away from it. */
+const RAW_PAGE = '/api/bench-raw-idb';
+
+/**
+ * The comparison for a cold open: a page with nothing but IndexedDB calls that opens the app's
+ * database, reads every node record and builds the URI index and child lists.
+ */
+const RAW_PAGE_HTML = `<!doctype html><meta charset="utf-8"><title>raw IndexedDB read</title><script>
+const open = indexedDB.open('ota-handset');
+open.onsuccess = () => {
+  const db = open.result;
+  const req = db.transaction('nodes').objectStore('nodes').getAll();
+  req.onsuccess = () => {
+    const nodes = new Map(); const kids = new Map();
+    for (const r of req.result.sort((a, b) => a.seq - b.seq)) {
+      nodes.set(r.uri, r);
+      if (r.parent !== '') { const k = kids.get(r.parent); if (k) k.push(r.uri); else kids.set(r.parent, [r.uri]); }
+    }
+    window.__rawDone = { at: performance.now(), count: nodes.size };
+    db.close();
+  };
+};
+</script>`;
+
+/** Shared in-page helpers, defined once per page as `window.__bench`. Strings: the page has no bundler. */
+const PAGE_HELPERS = `
+window.__bench = {
+  openRaw() {
+    return new Promise((resolve, reject) => {
+      const req = indexedDB.open('ota-handset');
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+  },
+  getAll(db) {
+    return new Promise((resolve, reject) => {
+      const req = db.transaction('nodes').objectStore('nodes').getAll();
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+  },
+  /** The same list ?list=StructData gives, built from raw records: pre-order, creation order among siblings. */
+  structData(records) {
+    const kids = new Map(); let root;
+    for (const r of records.sort((a, b) => a.seq - b.seq)) {
+      if (r.parent === '') { root = r; continue; }
+      const k = kids.get(r.parent); if (k) k.push(r); else kids.set(r.parent, [r]);
+    }
+    const out = [];
+    const walk = (r) => {
+      const item = { uri: r.uri, format: r.format, type: r.type };
+      if (r.format !== 'node' && !r.secret) item.value = r.value ?? '';
+      out.push(item);
+      for (const k of kids.get(r.uri) ?? []) walk(k);
+    };
+    walk(root);
+    return out;
+  },
+  async time(fn, runs, warmup) {
+    for (let i = 0; i < warmup; i++) await fn(i);
+    const out = [];
+    for (let i = 0; i < runs; i++) { const t = performance.now(); await fn(warmup + i); out.push(performance.now() - t); }
+    return out;
+  },
+};`;
+
+async function waitForTree(page: Page, count: number): Promise<number> {
+  const handle = await page.waitForFunction(
+    (count) => {
+      const tree = window.__otaTestHooks?.tree;
+      const home = document.querySelector('[aria-label="Apps"]');
+      return tree && tree.size >= count && home ? performance.now() : false;
+    },
+    count,
+    { polling: 'raf', timeout: 60_000 },
+  );
+  return (await handle.jsonValue()) as number;
+}
+
+/** First run, then seeds the tree as the device up to exactly NODES nodes, in one batch. */
+async function seedTree(page: Page, baseUrl: string): Promise<void> {
+  await page.goto(`${baseUrl}?testhooks=1`);
+  await page.getByLabel('Handset name').fill('Bench phone');
+  await page.getByRole('button', { name: 'Start handset' }).click();
+  await waitForTree(page, 1);
+  const size = await page.evaluate(async (total) => {
+    const hooks = window.__otaTestHooks!;
+    const tree = hooks.tree!;
+    const ops: { op: 'add'; uri: string; value?: string; format?: 'node' }[] = [];
+    const groups = 100;
+    for (let g = 0; g < groups; g++) ops.push({ op: 'add', uri: `./Bench/g${g}`, format: 'node' });
+    // ./Bench itself is added implicitly by the first op.
+    const leaves = total - tree.size - groups - 1;
+    for (let i = 0; i < leaves; i++)
+      ops.push({ op: 'add', uri: `./Bench/g${i % groups}/leaf${i}`, value: `value ${i}` });
+    const result = await tree.batch(hooks.principals.DEVICE, ops);
+    if (result.status !== 200) throw new Error(JSON.stringify(result));
+    return tree.size;
+  }, NODES);
+  if (size !== NODES) throw new Error(`seeded ${size} nodes, expected ${NODES}`);
+}
+
+/** (a) and (b), inside the page. */
+async function listAndBatch(page: Page): Promise<Record<string, number[]>> {
+  await page.evaluate(PAGE_HELPERS);
+  return page.evaluate(`(async () => {
+    const b = window.__bench;
+    const hooks = window.__otaTestHooks;
+    const tree = hooks.tree;
+    const DEVICE = hooks.principals.DEVICE;
+    const db = await b.openRaw();
+    const out = {};
+    let listed = 0, rawListed = 0;
+    out.list = await b.time(() => { listed = tree.list(DEVICE, '.', 'StructData').items.length; }, ${RUNS}, ${WARMUP});
+    out.rawList = await b.time(async () => { rawListed = b.structData(await b.getAll(db)).length; }, ${RUNS}, ${WARMUP});
+    if (listed !== ${NODES} || rawListed !== ${NODES}) throw new Error('listed ' + listed + ' / ' + rawListed);
+    const leaves = tree.list(DEVICE, './Bench', 'Struct').items.filter((i) => i.format !== 'node').slice(0, ${MUTATIONS}).map((i) => i.uri);
+    if (leaves.length !== ${MUTATIONS}) throw new Error('only ' + leaves.length + ' leaves');
+    out.batch = await b.time(async (run) => {
+      const r = await tree.batch(DEVICE, leaves.map((uri) => ({ op: 'replace', uri, value: 'run ' + run + ' ' + uri })));
+      if (r.status !== 200) throw new Error(JSON.stringify(r));
+    }, ${RUNS}, ${WARMUP});
+    // The same 1,000 records the tree wrote (new value, tstamp, verNo), put in ONE raw transaction.
+    out.rawBatch = await b.time(async (run) => {
+      const records = leaves.map((uri) => ({ ...tree.record(uri), value: 'raw ' + run + ' ' + uri, verNo: run }));
+      await new Promise((resolve, reject) => {
+        const tx = db.transaction('nodes', 'readwrite');
+        const store = tx.objectStore('nodes');
+        for (const r of records) store.put(r);
+        tx.oncomplete = resolve; tx.onerror = () => reject(tx.error); tx.onabort = () => reject(tx.error);
+      });
+    }, ${RUNS}, ${WARMUP});
+    db.close();
+    return out;
+  })()`);
+}
+
+/** (c): a new page per run in the same profile; both figures are ms from navigation start. */
+async function coldOpen(
+  context: Awaited<ReturnType<typeof openBrowser>>['context'],
+  baseUrl: string,
+): Promise<{ ours: number[]; raw: number[] }> {
+  const ours: number[] = [];
+  const raw: number[] = [];
+  for (let i = 0; i < COLD_RUNS + 1; i++) {
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}?testhooks=1`);
+    const at = await waitForTree(page, NODES);
+    await page.close();
+    const rawPage = await context.newPage();
+    await rawPage.goto(new URL(RAW_PAGE, baseUrl).href);
+    const done = await rawPage.waitForFunction(
+      () => (window as unknown as { __rawDone?: { at: number; count: number } }).__rawDone ?? false,
+      undefined,
+      { polling: 'raf' },
+    );
+    const { at: rawAt, count } = (await done.jsonValue()) as { at: number; count: number };
+    await rawPage.close();
+    if (count !== NODES) throw new Error(`the raw page read ${count} records`);
+    if (i === 0) continue; // warm-up: the first visit fills the HTTP cache and the service worker
+    ours.push(at);
+    raw.push(rawAt);
+  }
+  return { ours, raw };
+}
+
+interface Smoothness {
+  frames: number[];
+  longTasks: number;
+  longTaskMs: number;
+  rows: number;
+  expandMs: number[];
+  collapseMs: number[];
+}
+
+/** (d): the inspector's tree view with all 10,000 rows, scrolled a viewport per frame from top to bottom. */
+async function smoothness(page: Page): Promise<Smoothness> {
+  await page.getByRole('button', { name: 'Show inspector' }).click();
+  await page.getByRole('tab', { name: 'Management tree' }).click();
+  await page.getByRole('tree', { name: 'Management tree' }).waitFor();
+  return page.evaluate(`(async () => {
+    const frame = () => new Promise((r) => requestAnimationFrame(() => r(performance.now())));
+    const button = (name) => [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === name);
+    const tree = document.querySelector('[role="tree"]');
+    const long = [];
+    const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) long.push(e.duration); });
+    observer.observe({ entryTypes: ['longtask'] });
+    // Expand all / collapse all: click to the next painted frame, a few times.
+    const expandMs = [], collapseMs = [];
+    for (let i = 0; i < 4; i++) {
+      await frame();
+      let t = performance.now(); button('Expand all').click(); await frame(); await frame(); expandMs.push(performance.now() - t);
+      t = performance.now(); button('Collapse all').click(); await frame(); await frame(); collapseMs.push(performance.now() - t);
+    }
+    button('Expand all').click(); await frame(); await frame();
+    const rows = Number((tree.querySelector('.spacer').style.height || '0').replace('px', '')) / 28;
+    long.length = 0;
+    const frames = [];
+    let last = await frame();
+    const step = tree.clientHeight;
+    while (tree.scrollTop + tree.clientHeight < tree.scrollHeight - 1) {
+      tree.scrollTop += step;
+      const now = await frame();
+      frames.push(now - last);
+      last = now;
+    }
+    // Back to the top, a row at a time with the keyboard, for the first 200 rows.
+    tree.focus();
+    for (let i = 0; i < 200; i++) {
+      tree.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
+      const now = await frame();
+      frames.push(now - last);
+      last = now;
+    }
+    observer.disconnect();
+    return { frames, longTasks: long.length, longTaskMs: long.reduce((a, b) => a + b, 0), rows, expandMs, collapseMs };
+  })()`);
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Builds and serves the app, runs every figure in one Chromium, and returns the rows. */
+export async function runTreeChromiumBench(log: (line: string) => void = () => {}): Promise<BenchRow[]> {
+  const dist = mkdtempSync(join(tmpdir(), 'ota-bench-tree-'));
+  log(`building the app into ${dist}`);
+  execFileSync('npx', ['vite', 'build', '--outDir', dist, '--emptyOutDir', '--logLevel', 'error'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const serveStatic = createStaticAppHandler(dist);
+  const server = createServer((req, res) => {
+    if (req.url === RAW_PAGE) {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(RAW_PAGE_HTML);
+      return;
+    }
+    void serveStatic(req, res);
+  });
+  const port = await listen(server, 0, '127.0.0.1', 'bench app server');
+  const baseUrl = `http://127.0.0.1:${port}/`;
+  const browser = await openBrowser();
+  try {
+    const { page, context } = browser;
+    log(`seeding a ${NODES}-node tree`);
+    await seedTree(page, baseUrl);
+    log('(a) ?list=StructData and (b) 1,000-mutation batch');
+    const lb = await listAndBatch(page);
+    log('(c) cold open');
+    await page.goto('about:blank');
+    const cold = await coldOpen(context, baseUrl);
+    log('(d) tree view smoothness');
+    const view = await context.newPage();
+    await view.goto(`${baseUrl}?testhooks=1`);
+    await waitForTree(view, NODES);
+    const smooth = await smoothness(view);
+    if (smooth.rows !== NODES) throw new Error(`the tree view shows ${smooth.rows} rows, expected ${NODES}`);
+    log(
+      `    ${smooth.frames.length} frames; long tasks: ${smooth.longTasks} (${smooth.longTaskMs.toFixed(0)} ms in all)`,
+    );
+    const p95 = percentile(smooth.frames, 95);
+    return [
+      row(
+        SUITE,
+        `?list=StructData of a ${NODES}-node tree`,
+        'ms',
+        sample(lb.list!),
+        { name: 'raw IndexedDB getAll + same list', sample: sample(lb.rawList!) },
+        '< 100 ms; ratio <= 1.5',
+      ),
+      row(
+        SUITE,
+        `batch of ${MUTATIONS} Replace, one commit`,
+        'ms',
+        sample(lb.batch!),
+        { name: `raw IndexedDB: ${MUTATIONS} puts, one transaction`, sample: sample(lb.rawBatch!) },
+        '< 300 ms; ratio <= 1.5',
+      ),
+      row(
+        SUITE,
+        `cold open to home screen + tree loaded (${NODES} nodes)`,
+        'ms',
+        sample(cold.ours),
+        { name: 'bare page: open DB + read all records', sample: sample(cold.raw) },
+        'ratio <= 1.5',
+      ),
+      row(
+        SUITE,
+        `tree view, ${NODES} rows: frame time scrolling all rows`,
+        'ms',
+        sample(smooth.frames),
+        undefined,
+        `median <= 16.7 ms; p95 ${p95.toFixed(1)} ms; ${smooth.longTasks} long tasks`,
+      ),
+      row(SUITE, `tree view: expand all (${NODES} rows) to next frame`, 'ms', sample(smooth.expandMs)),
+      row(SUITE, 'tree view: collapse all to next frame', 'ms', sample(smooth.collapseMs)),
+    ];
+  } finally {
+    await browser.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    rmSync(dist, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const rows = await runTreeChromiumBench((line) => process.stderr.write(`${line}\n`));
+  console.log(formatTable(rows));
+}
