@@ -15,6 +15,7 @@ import { describeChange } from '../../core/dm/server-change.ts';
 import { formatTrace } from '../../core/dm/trace.ts';
 import { createExecRegistry } from '../../core/dm/exec-registry.ts';
 import { createFactoryTree } from '../../core/tree/factory.ts';
+import { FaultSpecError, parseFault, withTransportFaults, type Fault } from '../../core/dm/faults.ts';
 import type { Prompter, Random } from '../../core/ports.ts';
 import { EXIT } from '../exit-codes.ts';
 import { readInput, UsageError, type CliIo } from '../io.ts';
@@ -48,6 +49,8 @@ const USAGE = [
   '  --xml                print each message as XML in the trace',
   '  --timeout MS         HTTP timeout per message (default 30000)',
   '  --proxy PREFIX       POST through a proxy: PREFIX + encoded URL',
+  '  --fault SPEC         misbehave on purpose to test a server (repeatable; docs/flows.md):',
+  '                         status:<uri-pattern>[:<Command>]=<code>  drop-at:<n>[:before]  delay:<ms>[@<n>]',
   '',
   'Exit 0 when the session completed, 1 when it failed or was aborted, 2 on bad input, 3 when a',
   'package 0 digest does not match.',
@@ -161,6 +164,7 @@ export const sessionVerb: Verb = {
         xml: { type: 'boolean' },
         timeout: { type: 'string' },
         proxy: { type: 'string' },
+        fault: { type: 'string', multiple: true },
       },
       strict: true,
     });
@@ -175,6 +179,13 @@ export const sessionVerb: Verb = {
     if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
       throw new UsageError('--timeout is a positive number of milliseconds');
     const answers = parseAnswers(values.answer ?? []);
+    let faults: Fault[];
+    try {
+      faults = (values.fault ?? []).map(parseFault);
+    } catch (error) {
+      if (error instanceof FaultSpecError) throw new UsageError(`--fault: ${error.message}`);
+      throw error;
+    }
     const notificationBytes =
       values.notification === undefined ? undefined : bytesOrHex(await readInput(values.notification, io));
 
@@ -227,6 +238,7 @@ export const sessionVerb: Verb = {
           }),
           ...(notification ? { notification } : {}),
           ...(confirmServerChange ? { confirmServerChange } : {}),
+          ...(faults.some((f) => f.kind === 'status') ? { faults } : {}),
           ...(values.server !== undefined ? { serverUrl: values.server } : {}),
           ...(encoding !== undefined ? { encoding: encoding as DmEncoding } : {}),
         });
@@ -237,11 +249,14 @@ export const sessionVerb: Verb = {
         }
         throw error;
       }
-      const transport = createFetchTransport({
+      const http = createFetchTransport({
         timeoutMs,
         ...(values.proxy !== undefined ? { proxy: values.proxy } : {}),
         headers: { 'user-agent': 'ota-handset/0.1 (OMA DM 1.2 emulator)' },
       });
+      const transport = faults.some((f) => f.kind !== 'status')
+        ? withTransportFaults(http, faults, (ms) => new Promise((resolve) => setTimeout(resolve, ms)))
+        : http;
       const trace = await runSession(session, transport);
       await device.save();
       io.out(formatTrace(trace, { withXml: values.xml === true }));

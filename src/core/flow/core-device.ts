@@ -12,6 +12,7 @@ import { defaultAnswer, type UserAnswer, type UserInteraction } from '../dm/aler
 import { createExecRegistry, type ExecRegistry } from '../dm/exec-registry.ts';
 import { hasStatusFaults, withTransportFaults, type FaultPlan } from '../dm/faults.ts';
 import type { UiMode } from '../dm/package0.ts';
+import { describeChange, type ServerChange } from '../dm/server-change.ts';
 import {
   checkNotification,
   createSession,
@@ -96,6 +97,10 @@ export function toUserAnswer(request: UserInteraction, a: AnswerSpec): UserAnswe
   }
 }
 
+function isOperatorChange(a: AnswerSpec): a is { operatorChange: 'allow' | 'refuse' } {
+  return typeof a === 'object' && 'operatorChange' in a;
+}
+
 export class CoreFlowDevice implements FlowDevice {
   readonly capabilities: FlowDevice['capabilities'];
   private readonly answers: AnswerSpec[] = [];
@@ -104,7 +109,7 @@ export class CoreFlowDevice implements FlowDevice {
 
   constructor(options: CoreFlowDeviceOptions) {
     this.options = options;
-    this.capabilities = { server: options.server !== undefined, operatorChangeQuestion: false };
+    this.capabilities = { server: options.server !== undefined, operatorChangeQuestion: true };
   }
 
   get devId(): string {
@@ -146,10 +151,9 @@ export class CoreFlowDevice implements FlowDevice {
   private prompter(log: PromptRecord[]): Prompter {
     return {
       ask: async (request) => {
-        // The headless device has no "Allow this change?" question: skip those answers.
-        let next = this.answers.shift();
-        while (next !== undefined && typeof next === 'object' && 'operatorChange' in next)
-          next = this.answers.shift();
+        // Operator-change answers stay queued for the "Allow this change?" question.
+        const at = this.answers.findIndex((a) => !isOperatorChange(a));
+        const next = at < 0 ? undefined : this.answers.splice(at, 1)[0];
         if (next === undefined) {
           const fallback = defaultAnswer(request);
           log.push({ request, answered: fallback ? `default (${fallback.kind})` : 'timeout' });
@@ -173,6 +177,18 @@ export class CoreFlowDevice implements FlowDevice {
   ): Promise<FlowSessionResult> {
     const { tree, clock, random, identity } = this.options;
     const prompts: PromptRecord[] = [];
+    const operatorChanges: { change: string; allowed: boolean }[] = [];
+    // The handset asks before operator changes only when the flow says how the user answers.
+    const confirmServerChange = this.answers.some(isOperatorChange)
+      ? async (change: ServerChange): Promise<boolean> => {
+          const at = this.answers.findIndex(isOperatorChange);
+          const answer = at < 0 ? undefined : this.answers.splice(at, 1)[0];
+          const allowed =
+            answer === undefined || (isOperatorChange(answer) && answer.operatorChange === 'allow');
+          operatorChanges.push({ change: describeChange(change), allowed });
+          return allowed;
+        }
+      : undefined;
     let session;
     try {
       session = createSession({
@@ -191,6 +207,7 @@ export class CoreFlowDevice implements FlowDevice {
         ...(notification ? { notification } : {}),
         ...(this.options.serverUrl !== undefined ? { serverUrl: this.options.serverUrl } : {}),
         ...(hasStatusFaults(faults) ? { faults } : {}),
+        ...(confirmServerChange ? { confirmServerChange } : {}),
       });
     } catch (error) {
       if (!(error instanceof SessionSetupError)) throw error;
@@ -211,13 +228,13 @@ export class CoreFlowDevice implements FlowDevice {
         commands: [],
         events: [],
       };
-      return { trace, prompts };
+      return { trace, prompts, operatorChanges };
     }
     const transport = faults.some((f) => f.kind !== 'status')
       ? withTransportFaults(this.options.transport, faults, this.options.sleep)
       : this.options.transport;
     const trace = await runSession(session, transport);
-    return { trace, prompts };
+    return { trace, prompts, operatorChanges };
   }
 
   connect(serverId: string, options: { faults: FaultPlan }): Promise<FlowSessionResult> {

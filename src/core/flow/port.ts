@@ -34,6 +34,8 @@ export interface PromptRecord {
 export interface FlowSessionResult {
   trace: SessionTrace;
   prompts: PromptRecord[];
+  /** "Allow this change?" questions the handset asked, with the user's answer. */
+  operatorChanges: { change: string; allowed: boolean }[];
 }
 
 export interface FlowNotificationResult {

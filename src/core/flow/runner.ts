@@ -286,7 +286,11 @@ function sessionDetail(r: FlowSessionResult): string {
     r.prompts.length > 0
       ? `, ${r.prompts.length} prompt${r.prompts.length === 1 ? '' : 's'} answered (${r.prompts.map((p) => `${p.request.alertCode}: ${p.answered}`).join(', ')})`
       : '';
-  return `Session ${t.SessionID} with ${t.serverId}: ${t.outcome ?? 'unfinished'}, ${cmds} server command${cmds === 1 ? '' : 's'}${asked}.${t.outcome !== 'completed' && t.reason ? ` ${t.reason}` : ''}`;
+  const changes =
+    r.operatorChanges.length > 0
+      ? `, ${r.operatorChanges.map((c) => `${c.allowed ? 'allowed' : 'refused'}: ${c.change}`).join('; ')}`
+      : '';
+  return `Session ${t.SessionID} with ${t.serverId}: ${t.outcome ?? 'unfinished'}, ${cmds} server command${cmds === 1 ? '' : 's'}${asked}${changes}.${t.outcome !== 'completed' && t.reason ? ` ${t.reason}` : ''}`;
 }
 
 function propertyIs(device: FlowDevice, uri: string, name: string): boolean | string {
@@ -437,9 +441,10 @@ export class FlowRun {
   }
 
   private unusedAnswers(failures: FailedCheck[]): void {
+    const asks = this.device.capabilities.operatorChangeQuestion;
     const left = this.device
       .pendingAnswers()
-      .filter((a) => !(typeof a === 'object' && 'operatorChange' in a));
+      .filter((a) => asks || !(typeof a === 'object' && 'operatorChange' in a));
     if (left.length > 0)
       failures.push({
         what: 'queued answers',
