@@ -44,6 +44,12 @@ type Answer<P extends PendingPrompt> = P extends { source: 'dm' }
     ? string | null
     : boolean;
 
+/** Told when a dialog becomes visible and when it is answered (the flow runner and recorder). */
+export interface PromptListener {
+  shown?(prompt: PendingPrompt): void;
+  answered?(prompt: PendingPrompt, value: unknown): void;
+}
+
 /** Where the prompts report that the handset waits for the user (the status bar). */
 export interface ActivityHolder {
   activity: DeviceActivity;
@@ -66,9 +72,16 @@ export class PromptsState implements Prompter {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #activityBefore: DeviceActivity | null = null;
   readonly #device: ActivityHolder;
+  #listeners: PromptListener[] = [];
 
   constructor(device: ActivityHolder) {
     this.#device = device;
+  }
+
+  /** Hears dialogs shown and answered; returns the unsubscribe function. */
+  listen(listener: PromptListener): () => void {
+    this.#listeners = [...this.#listeners, listener];
+    return () => (this.#listeners = this.#listeners.filter((l) => l !== listener));
   }
 
   /** `Prompter.ask`: resolves with the user's answer, `cancel`, or `timeout` after MAXDT. */
@@ -89,18 +102,21 @@ export class PromptsState implements Prompter {
   /**
    * The "Ask me before the operator changes my active or locked settings" question. The session
    * runner calls it (only when `preferences.confirmOperatorChanges` is on) before applying a server
-   * command that makes an instance Active or Default or locks it; false = answer that command 215.
+   * command that makes an instance Active or Default, locks or unlocks it, or changes or deletes one
+   * that is Active or Locked; false = answer that command 215.
    */
   askOperatorChange(change: {
     serverName: string;
     instanceName: string;
-    what: 'active' | 'default' | 'locked' | 'unlocked';
+    what: 'active' | 'default' | 'locked' | 'unlocked' | 'modify' | 'delete';
   }): Promise<boolean> {
     const verbs = {
       active: 'start using',
       default: 'make the default',
       locked: 'lock (you could no longer change or delete)',
       unlocked: 'unlock',
+      modify: 'change',
+      delete: 'delete',
     } as const;
     return this.confirm({
       title: 'Allow this change?',
@@ -118,6 +134,7 @@ export class PromptsState implements Prompter {
     const wasCurrent = this.queue[0]?.id === prompt.id;
     this.queue = this.queue.filter((p) => p.id !== prompt.id);
     if (wasCurrent) this.#showHead();
+    for (const l of this.#listeners) l.answered?.(prompt, value);
     (resolve as (v: Answer<P>) => void)(value);
   }
 
@@ -160,6 +177,7 @@ export class PromptsState implements Prompter {
     }
     const shown = { ...head, shownAt: Date.now() } as PendingPrompt;
     this.queue = [shown, ...this.queue.slice(1)];
+    for (const l of this.#listeners) l.shown?.(shown);
     const deadline = this.deadline(shown);
     if (deadline !== null && shown.source === 'dm') {
       this.#timer = setTimeout(() => this.answer(shown, { kind: 'timeout' }), deadline - Date.now());

@@ -12,6 +12,12 @@ import { explainMac, type MacExplanation } from '../core/cp/security.ts';
 import type { ProvisioningTree } from '../core/cp/to-tree.ts';
 import type { Clock } from '../core/ports.ts';
 
+/** A step taken on a message, told to listeners (the flow recorder) after it is stored. */
+export type ProvisioningEvent =
+  | { kind: 'received'; record: InboxRecord }
+  | { kind: 'pin'; record: InboxRecord; pin: string }
+  | { kind: 'accepted' | 'rejected'; record: InboxRecord };
+
 /** A record the phone still has to ask the user about. */
 function needsUser(record: InboxRecord): boolean {
   return record.status === 'awaiting-pin' || record.status === 'awaiting-consent';
@@ -31,6 +37,7 @@ export class ProvisioningState {
   readonly #tree: () => ProvisioningTree | null;
   readonly #imsi: () => string | undefined;
   readonly #clock: Clock;
+  #listeners: ((event: ProvisioningEvent) => void)[] = [];
 
   constructor(options: {
     store: InboxStore;
@@ -42,6 +49,16 @@ export class ProvisioningState {
     this.#tree = options.tree;
     this.#imsi = options.imsi;
     this.#clock = options.clock;
+  }
+
+  /** Hears each step taken on a message; returns the unsubscribe function. */
+  listen(listener: (event: ProvisioningEvent) => void): () => void {
+    this.#listeners = [...this.#listeners, listener];
+    return () => (this.#listeners = this.#listeners.filter((l) => l !== listener));
+  }
+
+  #emit(event: ProvisioningEvent): void {
+    for (const l of this.#listeners) l(event);
   }
 
   async load(): Promise<void> {
@@ -96,6 +113,7 @@ export class ProvisioningState {
     });
     const record = await this.#save(this.#planIfReady(received));
     if (needsUser(record)) this.shownId = record.id;
+    this.#emit({ kind: 'received', record });
     return record;
   }
 
@@ -108,7 +126,9 @@ export class ProvisioningState {
       pin,
       imsi !== undefined ? { imsi } : {},
     );
-    return this.#save(this.#planIfReady(checked));
+    const saved = await this.#save(this.#planIfReady(checked));
+    this.#emit({ kind: 'pin', record: saved, pin });
+    return saved;
   }
 
   async accept(id: string): Promise<InboxRecord | undefined> {
@@ -120,18 +140,22 @@ export class ProvisioningState {
       at: this.#clock.now(),
       acceptUnsigned: record.verdict === 'unsigned',
     });
-    return this.#save(applied);
+    const saved = await this.#save(applied);
+    this.#emit({ kind: 'accepted', record: saved });
+    return saved;
   }
 
   async reject(id: string, reason?: string): Promise<InboxRecord | undefined> {
     const record = this.inbox.find((r) => r.id === id);
     if (!record) return undefined;
-    return this.#save(
+    const saved = await this.#save(
       rejectProvisioning($state.snapshot(record) as InboxRecord, {
         at: this.#clock.now(),
         ...(reason !== undefined ? { reason } : {}),
       }),
     );
+    this.#emit({ kind: 'rejected', record: saved });
+    return saved;
   }
 
   /** "Later": the message stays pending in the inbox and the notification area. */

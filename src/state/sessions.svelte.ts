@@ -34,6 +34,11 @@ export type NotificationDelivery =
   /** Bad bytes, unknown server, digest mismatch (codes of checkNotification), or `busy`. */
   | { ok: false; code: string; message: string };
 
+/** What the sessions tell listeners (the flow recorder): a finished session, a package 0 handled. */
+export type SessionsEvent =
+  | { kind: 'finished'; trace: SessionTrace; traceId: string }
+  | { kind: 'notification'; bytes: Uint8Array; delivery: NotificationDelivery };
+
 /** The phone's line after a session ("Updated by Example Operator"). */
 export interface SessionOutcomeLine {
   serverId: string;
@@ -90,6 +95,12 @@ export class SessionsState {
   readonly #random: Random;
   #store: TraceStore | null = null;
   #engine = $state.raw<Engine | null>(null);
+  #listeners: ((event: SessionsEvent) => void)[] = [];
+  /**
+   * While true, accepted bootstraps do not start their first session by themselves: a running
+   * flow says when to connect, as on the headless device (decision 0151).
+   */
+  holdAutoStart = false;
 
   constructor(deps: SessionsDeps) {
     this.#deps = deps;
@@ -108,6 +119,16 @@ export class SessionsState {
       uri: a.uri,
     }));
   });
+
+  /** Hears finished sessions and handled notifications; returns the unsubscribe function. */
+  listen(listener: (event: SessionsEvent) => void): () => void {
+    this.#listeners = [...this.#listeners, listener];
+    return () => (this.#listeners = this.#listeners.filter((l) => l !== listener));
+  }
+
+  #emit(event: SessionsEvent): void {
+    for (const l of this.#listeners) l(event);
+  }
 
   /** Attaches the trace store once storage is open and reads the list. */
   async open(store: TraceStore): Promise<void> {
@@ -155,6 +176,12 @@ export class SessionsState {
     bytes: Uint8Array,
     source: 'pasted' | 'uploaded' | 'push',
   ): Promise<NotificationDelivery> {
+    const delivery = await this.#deliver(bytes, source);
+    this.#emit({ kind: 'notification', bytes, delivery });
+    return delivery;
+  }
+
+  async #deliver(bytes: Uint8Array, source: 'pasted' | 'uploaded' | 'push'): Promise<NotificationDelivery> {
     const check = this.inspectNotification(bytes);
     if (!check.ok) return { ok: false, code: check.code, message: check.reason };
     const serverId = check.account.serverId;
@@ -298,6 +325,7 @@ export class SessionsState {
       this.lastError = `The session ran, but its trace could not be stored: ${(error as Error).message}`;
     }
     this.lastOutcome = outcomeLine(record);
+    this.#emit({ kind: 'finished', trace: record, traceId: id });
     return id;
   }
 }

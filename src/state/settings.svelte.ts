@@ -1,6 +1,6 @@
 import { statusMeaning } from '../core/syncml/status-codes.ts';
 import type { ManagementTree } from '../core/tree/tree.ts';
-import { LOCAL_USER, type InstanceInfo, type TreeOp } from '../core/tree/types.ts';
+import { LOCAL_USER, type InstanceInfo, type TreeOp, type TreeResult } from '../core/tree/types.ts';
 import { mmsSummary, pocSummary, type ConfigSummary } from './app-summary.ts';
 import {
   SERVICES,
@@ -35,6 +35,13 @@ export interface InstanceView {
   defaultBlocked: string | null;
 }
 
+/** A change the user made in Settings, told to listeners (the flow recorder): each op with its status. */
+export interface UserChangeEvent {
+  ops: TreeOp[];
+  statuses: number[];
+  reason?: string;
+}
+
 export type SaveResult =
   { ok: true; uri: string } | { ok: false; message: string; problems: Record<string, string> };
 
@@ -54,9 +61,38 @@ function refusal(status: number, reason: string | undefined, lockText: string | 
 export class SettingsState {
   version = $state(0);
   readonly #device: { tree: ManagementTree | null };
+  #listeners: ((event: UserChangeEvent) => void)[] = [];
 
   constructor(device: { tree: ManagementTree | null }) {
     this.#device = device;
+  }
+
+  /** Hears the user's changes; returns the unsubscribe function. */
+  listen(listener: (event: UserChangeEvent) => void): () => void {
+    this.#listeners = [...this.#listeners, listener];
+    return () => (this.#listeners = this.#listeners.filter((l) => l !== listener));
+  }
+
+  #told(ops: TreeOp[], statuses: number[], reason?: string): void {
+    const event: UserChangeEvent = { ops, statuses, ...(reason !== undefined ? { reason } : {}) };
+    for (const l of this.#listeners) l(event);
+  }
+
+  /** One change as the local user, outside the forms (a scripted flow's user-change step). */
+  async userChange(op: TreeOp): Promise<TreeResult> {
+    const tree = this.#device.tree;
+    if (!tree) return { status: 500, reason: 'The phone is still starting.' };
+    const origin = 'the user, in Settings';
+    const result =
+      op.op === 'delete'
+        ? await tree.delete(LOCAL_USER, op.uri, { origin })
+        : op.op === 'copy'
+          ? await tree.copy(LOCAL_USER, op.uri, op.source, { origin })
+          : await tree[op.op](LOCAL_USER, op.uri, op.value === undefined ? {} : { value: op.value }, {
+              origin,
+            });
+    this.#told([op], [result.status], result.reason);
+    return result;
   }
 
   /** Subscribes to the current tree; call from an effect (it re-runs when the tree is opened). */
@@ -124,7 +160,9 @@ export class SettingsState {
     const blocked = flag === 'active' ? view?.activeBlocked : view?.defaultBlocked;
     if (blocked) return blocked;
     const prop = flag === 'active' ? 'Active' : 'Default';
-    const result = await tree.replace(LOCAL_USER, `${uri}?prop=${prop}`, { value: 'true' });
+    const op: TreeOp = { op: 'replace', uri: `${uri}?prop=${prop}`, value: 'true' };
+    const result = await tree.replace(LOCAL_USER, op.uri, { value: 'true' });
+    this.#told([op], [result.status], result.reason);
     return result.status === 200 ? null : refusal(result.status, result.reason, view?.lockText ?? null);
   }
 
@@ -148,6 +186,7 @@ export class SettingsState {
     const ops: TreeOp[] = saveOps(target, fields, values, uri === null);
     if (ops.length === 0) return { ok: true, uri: target };
     const result = await tree.batch(LOCAL_USER, ops);
+    this.#told(ops, result.statuses, result.reason);
     if (result.status === 200) return { ok: true, uri: target };
     const status = result.statuses[result.failedIndex ?? 0] ?? 500;
     const failedUri = ops[result.failedIndex ?? 0]?.uri ?? '';
@@ -163,6 +202,7 @@ export class SettingsState {
     const view = this.instance(service, uri);
     if (view?.lockText) return `${view.lockText}. Locked settings cannot be deleted.`;
     const result = await tree.delete(LOCAL_USER, uri);
+    this.#told([{ op: 'delete', uri }], [result.status], result.reason);
     return result.status === 200 ? null : refusal(result.status, result.reason, view?.lockText ?? null);
   }
 }
