@@ -12,6 +12,10 @@ interface Budget {
   maxMedian?: number;
   /** Upper bound for ours / comparison. */
   maxRatio?: number;
+  /** Lower bound for the median, for throughputs (higher is better). */
+  minMedian?: number;
+  /** Lower bound for ours / comparison, for throughputs. */
+  minRatio?: number;
 }
 
 const budgets = JSON.parse(readFileSync('bench/budgets.json', 'utf8')) as { budgets: Budget[] };
@@ -37,6 +41,10 @@ for (const budget of budgets.budgets) {
     problems.push(`median ${found.ours.median.toFixed(2)} ${found.unit} > budget ${budget.maxMedian}`);
   if (budget.maxRatio !== undefined && (found.ratio ?? Infinity) > budget.maxRatio)
     problems.push(`ratio ${(found.ratio ?? Infinity).toFixed(2)} > budget ${budget.maxRatio}`);
+  if (budget.minMedian !== undefined && found.ours.median < budget.minMedian)
+    problems.push(`median ${found.ours.median.toFixed(2)} ${found.unit} < budget ${budget.minMedian}`);
+  if (budget.minRatio !== undefined && (found.ratio ?? 0) < budget.minRatio)
+    problems.push(`ratio ${(found.ratio ?? 0).toFixed(2)} < budget ${budget.minRatio}`);
   console.log(
     `${problems.length ? 'OVER   ' : 'ok     '}  ${name}${problems.length ? `: ${problems.join('; ')}` : ''}`,
   );

@@ -140,7 +140,8 @@ export async function runWbxmlBench(log: (line: string) => void = () => {}): Pro
   // ---- corpus -------------------------------------------------------------------
   const many: Doc[] = [];
   let manyXml = 0;
-  for (let seed = 1; manyXml < 8e6; seed++) {
+  // 10 MB of XML in ordinary messages alone (issue #10), plus the large single messages below.
+  for (let seed = 1; manyXml < 10e6; seed++) {
     const d = makeDoc(dmMessage(seed, 5 + (seed % 40)));
     many.push(d);
     manyXml += d.xml.length;
@@ -312,6 +313,8 @@ export async function runWbxmlBench(log: (line: string) => void = () => {}): Pro
     try {
       // libwbxml is quadratic: 2.5k and 25k items keep its run time reasonable and show the trend.
       const lw = [makeDoc(dmMessage(11, 2_500)), makeDoc(dmMessage(11, 25_000))];
+      const libwbxml: Record<'decode' | 'encode', Sample[]> = { decode: [], encode: [] };
+      const oursTimes: Record<'decode' | 'encode', Sample[]> = { decode: [], encode: [] };
       for (const [label, d, runs] of [
         ['2.5k items', lw[0]!, 3],
         ['25k items', lw[1]!, 1],
@@ -324,6 +327,8 @@ export async function runWbxmlBench(log: (line: string) => void = () => {}): Pro
           runs,
         );
         const ours = await timeMs(() => writeXml(decodeWbxml(d.wbxml).document), 5);
+        libwbxml.decode.push(theirs);
+        oursTimes.decode.push(ours);
         rows.push(
           row(SUITE, `WBXML→XML, ${label}: ours (decode+writeXml) in process`, 'ms', ours, {
             name: 'libwbxml wbxml2xml (process)',
@@ -336,11 +341,40 @@ export async function runWbxmlBench(log: (line: string) => void = () => {}): Pro
           runs,
         );
         const oursEnc = await timeMs(() => encodeWbxml(parseXml(d.xml)), 5);
+        libwbxml.encode.push(theirsEnc);
+        oursTimes.encode.push(oursEnc);
         rows.push(
           row(SUITE, `XML→WBXML, ${label}: ours (parseXml+encode) in process`, 'ms', oursEnc, {
             name: 'libwbxml xml2wbxml (process)',
             sample: theirsEnc,
           }),
+        );
+      }
+      // Scaling, same documents: 10x the items. libwbxml's process start-up is in both of its figures.
+      const lwRatio = lw[1]!.wbxml.length / lw[0]!.wbxml.length;
+      for (const [what, tool] of [
+        ['decode', 'wbxml2xml'],
+        ['encode', 'xml2wbxml'],
+      ] as const) {
+        rows.push(
+          row(
+            SUITE,
+            `${tool} scaling 25k vs 2.5k items (size x${lwRatio.toFixed(1)}), libwbxml`,
+            'ms',
+            libwbxml[what][1]!,
+            { name: `libwbxml ${tool} 2.5k items`, sample: libwbxml[what][0]! },
+            `linear would be ${lwRatio.toFixed(1)} (1 run at 25k: libwbxml is slow there)`,
+          ),
+        );
+        rows.push(
+          row(
+            SUITE,
+            `${what === 'decode' ? 'decode+writeXml' : 'parseXml+encode'} scaling 25k vs 2.5k items (size x${lwRatio.toFixed(1)}), ours`,
+            'ms',
+            oursTimes[what][1]!,
+            { name: `ours 2.5k items`, sample: oursTimes[what][0]! },
+            `<= ${(1.1 * lwRatio).toFixed(1)}`,
+          ),
         );
       }
       // 200 ordinary messages, one process each.
