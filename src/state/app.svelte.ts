@@ -2,6 +2,8 @@ import { IdbInboxStore } from '../adapters/idb-inbox-store.ts';
 import { IdbTraceStore } from '../adapters/idb-trace-store.ts';
 import { loadOtaConfig, routingTransport, type OtaConfigLoad } from '../adapters/ota-config.ts';
 import { systemClock } from '../adapters/system-clock.ts';
+import { untrack } from 'svelte';
+import { devId } from '../core/device/identity.ts';
 import { AppUpdateState } from './app-update.svelte.ts';
 import { ConnectivityState } from './connectivity.svelte.ts';
 import { DeviceState } from './device.svelte.ts';
@@ -9,6 +11,7 @@ import { NavigationState } from './navigation.svelte.ts';
 import { NotificationsState } from './notifications.svelte.ts';
 import { PreferencesState } from './preferences.svelte.ts';
 import { PromptsState } from './prompts.svelte.ts';
+import { PushState, type ReceivedPush } from './push.svelte.ts';
 import type { ProvisioningState } from './provisioning.svelte.ts';
 import { SessionsState } from './sessions.svelte.ts';
 import { SettingsState } from './settings.svelte.ts';
@@ -37,9 +40,17 @@ export class AppState {
     device: this.device,
     prompts: this.prompts,
     notifications: this.notifications,
+    confirmOperatorChanges: () => this.preferences.confirmOperatorChanges,
     transport: () => routingTransport(location.origin, this.otaConfig?.config ?? {}),
     clock: systemClock,
   });
+  /** The reference DM server's push channel (stands in for SMS); opened once there is an identity. */
+  readonly push = new PushState({ deliver: (p) => this.#deliverPush(p) });
+  #stopEffects: (() => void) | null = null;
+  #startedAt = 0;
+  // Inbox records whose sessions were started (or were applied before this page opened).
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  readonly #sessionsStarted = new Set<string>();
 
   /** Opens storage, then everything that lives in it. */
   async start(): Promise<void> {
@@ -61,5 +72,63 @@ export class AppState {
     this.provisioning = provisioning;
     await this.sessions.open(new IdbTraceStore(db));
     await config;
+    this.#startedAt = systemClock.now();
+    this.#stopEffects = $effect.root(() => {
+      $effect(() => this.#watchPush());
+      $effect(() => this.#watchApplied());
+    });
+  }
+
+  /** Opens (or explains the absence of) the push channel as the config and identity allow. */
+  #watchPush(): void {
+    const load = this.otaConfig;
+    const identity = this.device.identity;
+    untrack(() => {
+      const dmServer = load?.config.dmServer;
+      if (!load) return;
+      if (!dmServer)
+        this.push.unavailable(
+          load.problem
+            ? `No push channel: ${load.problem}, so the app is not served by \`ota-handset serve\` (npm start).`
+            : 'No push channel: `ota-handset serve` runs without a DM server (--no-dm).',
+        );
+      else if (!identity) this.push.unavailable('The push channel opens after the first run.');
+      else this.push.connect(dmServer, devId(identity), identity.imsi);
+    });
+  }
+
+  /**
+   * A bootstrap accepted now that asks for a session (w7 INIT, DM-profile bootstrap) starts the
+   * first client-initiated session to the new account (decision 0093).
+   */
+  #watchApplied(): void {
+    const inbox = this.provisioning?.inbox ?? [];
+    for (const record of inbox) {
+      if (record.status !== 'applied' || this.#sessionsStarted.has(record.id)) continue;
+      this.#sessionsStarted.add(record.id);
+      const starts = record.plan?.startSessions ?? [];
+      if ((record.applied?.at ?? 0) < this.#startedAt || starts.length === 0) continue;
+      const serverIds = starts.map((s) => s.serverId);
+      untrack(() => void this.sessions.startAfterProvisioning(serverIds));
+    }
+  }
+
+  /** Routes one push: CP and bootstraps to the provisioning inbox, package 0 to the sessions. */
+  async #deliverPush(push: ReceivedPush): Promise<void> {
+    if (push.kind === 'package0') {
+      const result = await this.sessions.receiveNotification(push.bytes, 'push');
+      if (!result.ok)
+        this.notifications.add({ kind: 'dm', title: 'Server request not followed', body: result.message });
+      return;
+    }
+    const provisioning = this.provisioning;
+    if (!provisioning) return;
+    const record = await provisioning.receive(push.bytes, { source: 'push', sourceName: push.title });
+    this.notifications.add({
+      kind: 'provisioning',
+      title: 'New settings from your operator',
+      body: push.title,
+      action: { label: 'Open', run: () => provisioning.open(record.id) },
+    });
   }
 }

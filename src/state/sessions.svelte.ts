@@ -10,6 +10,7 @@ import type * as AccountModule from '../core/dm/account.ts';
 import type * as SessionModule from '../core/dm/session.ts';
 import type { DmEncoding, NotificationCheck, SessionPhase, SessionTrace } from '../core/dm/session.ts';
 import type { DeviceIdentity } from '../core/device/identity.ts';
+import type { ServerChange } from '../core/dm/server-change.ts';
 import type { Clock, HttpTransport, Prompter, Random } from '../core/ports.ts';
 import { createFactoryTree } from '../core/tree/factory.ts';
 import type { ManagementTree } from '../core/tree/tree.ts';
@@ -54,8 +55,17 @@ export interface SessionsDeps {
   identity: () => DeviceIdentity | null;
   /** The status bar's activity. */
   device: ActivityHolder;
-  /** DM alerts go to `ask`; the package-0 question to `confirm`. */
-  prompts: Prompter & { confirm(request: LocalConfirm): Promise<boolean> };
+  /** DM alerts go to `ask`; the package-0 question to `confirm`; operator changes to `askOperatorChange`. */
+  prompts: Prompter & {
+    confirm(request: LocalConfirm): Promise<boolean>;
+    askOperatorChange(change: {
+      serverName: string;
+      instanceName: string;
+      what: ServerChange['what'];
+    }): Promise<boolean>;
+  };
+  /** "Ask me before the operator changes my active or locked settings" (read when a session starts). */
+  confirmOperatorChanges: () => boolean;
   notifications: { add(notification: NewNotification): number; readonly unread: number };
   /** The HTTP transport for this page (proxy or direct per target). */
   transport: () => HttpTransport;
@@ -153,6 +163,17 @@ export class SessionsState {
     } finally {
       this.#release();
     }
+  }
+
+  /**
+   * After an accepted bootstrap that asks for it: the first client-initiated session to each new
+   * account, one after the other. Returns the stored trace ids.
+   */
+  async startAfterProvisioning(serverIds: readonly string[]): Promise<(string | null)[]> {
+    if (this.holdAutoStart) return [];
+    const ids: (string | null)[] = [];
+    for (const serverId of serverIds) ids.push(await this.connect(serverId));
+    return ids;
   }
 
   /** Reads and verifies a package 0 against the current tree; changes nothing. */
@@ -294,6 +315,16 @@ export class SessionsState {
           },
         }),
         onPhase: (phase) => this.#setActivity(phase),
+        ...(this.#deps.confirmOperatorChanges()
+          ? {
+              confirmServerChange: (change: ServerChange) =>
+                this.#deps.prompts.askOperatorChange({
+                  serverName: this.#name(change.serverId),
+                  instanceName: change.instanceName ?? change.instanceUri,
+                  what: change.what,
+                }),
+            }
+          : {}),
         ...(notification ? { notification } : {}),
       });
     } catch (error) {
