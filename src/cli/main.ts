@@ -11,6 +11,7 @@ import { sessionVerb } from './verbs/session.ts';
 import { notificationVerb } from './verbs/notification.ts';
 import { flowVerb } from './verbs/flow.ts';
 import { fleetVerb } from './verbs/fleet.ts';
+import { bundleVerb } from './verbs/bundle.ts';
 
 /** Every verb, in the order `--help` lists them. Each capability adds its own. */
 const verbs: Verb[] = [
@@ -23,6 +24,7 @@ const verbs: Verb[] = [
   notificationVerb,
   flowVerb,
   fleetVerb,
+  bundleVerb,
   serverVerb,
 ];
 
