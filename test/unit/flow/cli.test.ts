@@ -130,6 +130,24 @@ describe('ota-handset flow run', () => {
     );
     expect((await cli(['tree', 'get', './MMS/Example_MMS/Addr', '--state', state])).code).toBe(1);
   });
+  it('--state accepts a device document with more than identity and tree (the browser export adds inbox, traces, settings)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ota-flow-'));
+    const state = join(dir, 'd.json');
+    expect((await cli(['device', 'init', '--state', state])).code).toBe(0);
+    const doc = JSON.parse(await readFile(state, 'utf8'));
+    await writeFile(state, JSON.stringify({ ...doc, inbox: [], traces: [], settings: { theme: 'dark' } }));
+    const flow = await tmp('f.json', {
+      format: 'ota-handset-flow/1',
+      name: 's',
+      steps: [{ type: 'assert', tree: [{ uri: './DevInfo/DevId', equals: 'IMEI:490154203237518' }] }],
+    });
+    const r = await cli(['flow', 'run', flow, '--state', state]);
+    expect(r.code, r.out + r.err).toBe(0);
+    await writeFile(state, JSON.stringify({ ...doc, nodes: [] }));
+    const bad = await cli(['flow', 'run', flow, '--state', state]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/state-file-corrupt/);
+  });
 });
 
 describe('bundles', () => {
