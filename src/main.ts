@@ -1,16 +1,24 @@
 import { mount } from 'svelte';
 import './ui/app.css';
-import App from './ui/App.svelte';
-import { appContext } from './ui/context.ts';
-import { AppState } from './state/app.svelte.ts';
+import Root from './ui/Root.svelte';
+import { AppUpdateState } from './state/app-update.svelte.ts';
+import type { AppState } from './state/app.svelte.ts';
+import { ProfilesState } from './state/profiles.svelte.ts';
 
-const app = new AppState();
-app.update.register();
-void app.start();
+const update = new AppUpdateState();
+update.register();
 
-// End-to-end and development hooks, only with ?testhooks=1 (src/state/test-hooks.ts).
-if (new URLSearchParams(location.search).get('testhooks') === '1') {
-  void import('./state/test-hooks.ts').then((hooks) => hooks.installTestHooks(app));
-}
+// End-to-end and development hooks, only with ?testhooks=1 (src/state/test-hooks.ts); they
+// follow the handset shown, which is a new AppState after every switch of device profile.
+const testHooks = new URLSearchParams(location.search).get('testhooks') === '1';
+const hooks = testHooks ? import('./state/test-hooks.ts') : null;
 
-mount(App, { target: document.getElementById('app')!, context: appContext(app) });
+const profiles = new ProfilesState({
+  update,
+  onAppCreated: hooks
+    ? (app: AppState) => void hooks.then((module) => module.installTestHooks(app))
+    : undefined,
+});
+void profiles.load();
+
+mount(Root, { target: document.getElementById('app')!, props: { profiles } });

@@ -16,7 +16,17 @@ import type { ProvisioningState } from './provisioning.svelte.ts';
 import { SessionsState } from './sessions.svelte.ts';
 import { SettingsState } from './settings.svelte.ts';
 
-/** All state of one emulated handset, created once and handed to the UI through context. */
+export interface AppStateOptions {
+  /** The handset database of the profile shown (default `ota-handset`). */
+  dbName?: string;
+  /** The service worker state outlives a switch of handset: pass the one already registered. */
+  update?: AppUpdateState;
+}
+
+/**
+ * All state of one emulated handset, handed to the UI through context. Device profiles
+ * (profiles.svelte.ts) build one per handset shown and `dispose()` it when switching away.
+ */
 export class AppState {
   readonly device = new DeviceState();
   readonly connectivity = new ConnectivityState();
@@ -51,6 +61,26 @@ export class AppState {
   // Inbox records whose sessions were started (or were applied before this page opened).
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #sessionsStarted = new Set<string>();
+
+  constructor(options: AppStateOptions = {}) {
+    if (options.dbName) {
+      this.device.dbName = options.dbName;
+      this.preferences.dbName = options.dbName;
+    }
+    if (options.update) this.update = options.update;
+  }
+
+  /**
+   * Lets go of this handset: closes its database connections and stops what start() began, so
+   * another handset can be shown or this one rewritten as a whole (import, snapshot, reset).
+   */
+  dispose(): void {
+    this.#stopEffects?.();
+    this.#stopEffects = null;
+    this.push.disconnect();
+    this.device.close();
+    this.preferences.close();
+  }
 
   /** Opens storage, then everything that lives in it. */
   async start(): Promise<void> {

@@ -1,12 +1,15 @@
-import { loadIdentity, openHandsetDb, saveIdentity, SCHEMA_VERSION, type HandsetDb } from '../adapters/db.ts';
+import {
+  DEFAULT_DB_NAME,
+  loadIdentity,
+  openHandsetDb,
+  saveIdentity,
+  SCHEMA_VERSION,
+  type HandsetDb,
+} from '../adapters/db.ts';
 import { IdbTreeStore } from '../adapters/idb-tree-store.ts';
 import { systemClock } from '../adapters/system-clock.ts';
 import { assertValidIdentity, type DeviceIdentity } from '../core/device/identity.ts';
 import { ManagementTree } from '../core/tree/tree.ts';
-import {
-  serializeDeviceState,
-  type DeviceState as DeviceStateDocument,
-} from '../core/device/state-document.ts';
 
 /** What the status bar says the handset is doing. Later capabilities set it. */
 export type DeviceActivity =
@@ -30,7 +33,10 @@ export class DeviceState {
   storageError = $state<string | null>(null);
   activity = $state<DeviceActivity>('idle');
   readonly schemaVersion = SCHEMA_VERSION;
+  /** The handset database of the profile shown (set by AppState before load). */
+  dbName = DEFAULT_DB_NAME;
   #db: HandsetDb | null = null;
+  #closed = false;
 
   /** The open database, for the other stores that live in it (inbox, traces). */
   get db(): HandsetDb | null {
@@ -39,7 +45,10 @@ export class DeviceState {
 
   async load(): Promise<void> {
     try {
-      this.#db = await openHandsetDb();
+      const db = await openHandsetDb(this.dbName);
+      // Closed while opening (the tester switched handsets): let go of it at once.
+      if (this.#closed) return db.close();
+      this.#db = db;
       this.identity = (await loadIdentity(this.#db)) ?? null;
       if (this.identity) await this.#openTree(this.identity);
     } catch (error) {
@@ -59,36 +68,11 @@ export class DeviceState {
     this.identity = valid;
   }
 
-  /** The whole device (identity and tree, secrets included) as the CLI's `--state` document. */
-  exportState(): string | null {
-    if (!this.identity || !this.tree) return null;
-    return serializeDeviceState(
-      { identity: $state.snapshot(this.identity), nodes: this.tree.snapshot() },
-      systemClock.now(),
-    );
-  }
-
-  /**
-   * Replaces identity and tree with an imported (already validated) device. The tree is written
-   * first, in one transaction; if the identity then cannot be stored the old tree is put back,
-   * so a failure leaves the handset as it was.
-   */
-  async importState(state: DeviceStateDocument): Promise<void> {
-    const valid = assertValidIdentity({ ...state.identity });
-    if (!this.#db) throw new Error('storage is not open');
-    if (!this.tree) {
-      await this.#openTree(valid);
-    }
-    const tree = this.tree!;
-    const previous = tree.snapshot();
-    await tree.resetTo(state.nodes);
-    try {
-      await saveIdentity(this.#db, valid);
-    } catch (error) {
-      await tree.resetTo(previous);
-      throw error;
-    }
-    this.identity = valid;
+  /** Lets go of the database (the handset is being switched away or rewritten as a whole). */
+  close(): void {
+    this.#closed = true;
+    this.#db?.close();
+    this.#db = null;
   }
 
   async #openTree(identity: DeviceIdentity): Promise<void> {

@@ -1,4 +1,4 @@
-import { openHandsetDb, type HandsetDb } from '../adapters/db.ts';
+import { DEFAULT_DB_NAME, openHandsetDb, type HandsetDb } from '../adapters/db.ts';
 import {
   DEFAULT_PREFERENCES,
   loadPreferences,
@@ -21,11 +21,13 @@ export class PreferencesState {
   confirmOperatorChanges = $state(DEFAULT_PREFERENCES.confirmOperatorChanges);
   /** A problem storing the preferences, shown in Settings > Display. */
   error = $state<string | null>(null);
+  /** The handset database of the profile shown (preferences are per handset, decision 0137). */
+  dbName = DEFAULT_DB_NAME;
   #db: HandsetDb | null = null;
 
   async load(): Promise<void> {
     try {
-      this.#db = await openHandsetDb();
+      this.#db = await openHandsetDb(this.dbName);
       this.#apply(await loadPreferences(this.#db));
     } catch (error) {
       this.error = `Display settings could not be read: ${(error as Error).message}`;
@@ -45,11 +47,16 @@ export class PreferencesState {
     this.#apply({ ...this.value, ...change });
     this.error = null;
     try {
-      this.#db ??= await openHandsetDb();
+      this.#db ??= await openHandsetDb(this.dbName);
       await savePreferences(this.#db, this.value);
     } catch (error) {
       this.error = `Not saved: ${(error as Error).message}. The setting applies until the page is reloaded.`;
     }
+  }
+
+  close(): void {
+    this.#db?.close();
+    this.#db = null;
   }
 
   #apply(p: Preferences): void {

@@ -1,0 +1,217 @@
+import { isOtaError } from '../core/errors.ts';
+import { parseDeviceState, type CompleteDeviceState } from '../core/device/state-document.ts';
+import type { ProfileRecord, SnapshotRecord } from '../adapters/profiles-db.ts';
+import { systemClock } from '../adapters/system-clock.ts';
+import { AppState } from './app.svelte.ts';
+import type { AppUpdateState } from './app-update.svelte.ts';
+import { ProfileManager } from './profile-manager.ts';
+
+/** Where a notice belongs: the Handsets tab, or the Device tab's export/import section. */
+export type NoticeArea = 'profiles' | 'transfer';
+
+export interface ProfilesNotice {
+  ok: boolean;
+  text: string;
+  area: NoticeArea;
+}
+
+export interface ProfilesOptions {
+  /** The service worker state, shared by every handset's AppState. */
+  update: AppUpdateState;
+  /** Told about each handset's new live state (test hooks). */
+  onAppCreated?(app: AppState): void;
+}
+
+/** Ends a message with exactly one full stop. */
+function sentence(text: string): string {
+  return `${text.replace(/[.\s]+$/, '')}.`;
+}
+
+/**
+ * The emulated handsets (device profiles) for the UI: mirrors ProfileManager's fields as runes
+ * and turns failures into notices. Its notices and the inspector's open state outlive a switch
+ * of handset, which rebuilds the whole AppState.
+ */
+export class ProfilesState {
+  profiles = $state.raw<ProfileRecord[]>([]);
+  current = $state.raw<ProfileRecord | null>(null);
+  /** The live state of the handset shown; replaced on every switch, import, restore and reset. */
+  app = $state.raw<AppState | null>(null);
+  snapshots = $state.raw<SnapshotRecord[]>([]);
+  busy = $state(false);
+  notice = $state.raw<ProfilesNotice | null>(null);
+  /** Why the registry could not be opened (private browsing, full disk). */
+  loadError = $state<string | null>(null);
+  readonly #manager: ProfileManager<AppState>;
+
+  constructor(options: ProfilesOptions) {
+    this.#manager = new ProfileManager<AppState>({
+      clock: systemClock,
+      newId: () => crypto.randomUUID(),
+      createApp: (profile) => {
+        const app = new AppState({ dbName: profile.dbName, update: options.update });
+        // The tester keeps the inspector where it was across a switch.
+        app.inspectorOpen = this.app?.inspectorOpen ?? false;
+        options.onAppCreated?.(app);
+        return app;
+      },
+      onChange: () => this.#sync(),
+    });
+  }
+
+  async load(): Promise<void> {
+    try {
+      await this.#manager.load();
+    } catch (error) {
+      this.loadError = `The list of handsets could not be opened: ${(error as Error).message}. Private browsing or a full disk can cause this.`;
+    }
+  }
+
+  switchTo(id: string): Promise<boolean> {
+    return this.#run(
+      'profiles',
+      () => this.#manager.switchTo(id),
+      () => `Showing ${this.current?.name ?? ''}.`,
+    );
+  }
+
+  create(name: string): Promise<boolean> {
+    return this.#run(
+      'profiles',
+      () => this.#manager.create(name),
+      (p) => `Created ${p.name}: set up its identity on the phone.`,
+    );
+  }
+
+  rename(id: string, name: string): Promise<boolean> {
+    return this.#run(
+      'profiles',
+      () => this.#manager.rename(id, name),
+      () => 'Renamed.',
+    );
+  }
+
+  duplicate(id: string): Promise<boolean> {
+    return this.#run(
+      'profiles',
+      () => this.#manager.duplicate(id),
+      (p) => `Created ${p.name}.`,
+    );
+  }
+
+  remove(id: string): Promise<boolean> {
+    const name = this.profiles.find((p) => p.id === id)?.name ?? 'The handset';
+    return this.#run(
+      'profiles',
+      () => this.#manager.remove(id),
+      () => `Deleted ${name}.`,
+    );
+  }
+
+  exportCurrent(): Promise<string | null> {
+    return this.#manager.exportCurrent();
+  }
+
+  /** Validates a file's text; a bad or newer file becomes a notice and nothing changes. */
+  readFile(text: string, fileName: string, area: NoticeArea): CompleteDeviceState | null {
+    try {
+      return parseDeviceState(text, fileName);
+    } catch (error) {
+      if (!isOtaError(error)) throw error;
+      this.notice = {
+        ok: false,
+        area,
+        text: `Not imported: ${sentence(error.message)} Nothing was changed.`,
+      };
+      return null;
+    }
+  }
+
+  importIntoCurrent(state: CompleteDeviceState, fileName: string): Promise<boolean> {
+    return this.#run(
+      'transfer',
+      () => this.#manager.importIntoCurrent(state),
+      () => `Imported ${fileName}: ${describe(state)}.`,
+      ' Nothing was changed.',
+    );
+  }
+
+  importAsNew(state: CompleteDeviceState, fileName: string): Promise<boolean> {
+    return this.#run(
+      'profiles',
+      () => this.#manager.importAsNew(state),
+      (p) => `Imported ${fileName} as the new handset ${p.name}: ${describe(state)}.`,
+      ' Nothing was changed.',
+    );
+  }
+
+  takeSnapshot(name: string): Promise<boolean> {
+    return this.#run(
+      'profiles',
+      () => this.#manager.takeSnapshot(name),
+      (s) => `Snapshot "${s.name}" taken.`,
+    );
+  }
+
+  restoreSnapshot(id: string): Promise<boolean> {
+    const name = this.snapshots.find((s) => s.id === id)?.name ?? '';
+    return this.#run(
+      'profiles',
+      () => this.#manager.restoreSnapshot(id),
+      () => `Restored snapshot "${name}".`,
+      ' Nothing was changed.',
+    );
+  }
+
+  deleteSnapshot(id: string): Promise<boolean> {
+    return this.#run(
+      'profiles',
+      () => this.#manager.deleteSnapshot(id),
+      () => 'Snapshot deleted.',
+    );
+  }
+
+  factoryReset(): Promise<boolean> {
+    return this.#run(
+      'profiles',
+      () => this.#manager.factoryReset(),
+      () =>
+        'Factory reset done: the identity was kept; tree, inbox, session traces and settings were cleared.',
+      ' Nothing was changed.',
+    );
+  }
+
+  async #run<T>(
+    area: NoticeArea,
+    action: () => Promise<T>,
+    success: (result: T) => string,
+    failureTail = '',
+  ): Promise<boolean> {
+    this.busy = true;
+    this.notice = null;
+    try {
+      const result = await action();
+      this.notice = { ok: true, area, text: success(result) };
+      return true;
+    } catch (error) {
+      this.notice = { ok: false, area, text: `${sentence((error as Error).message)}${failureTail}` };
+      return false;
+    } finally {
+      this.busy = false;
+      this.#sync();
+    }
+  }
+
+  #sync(): void {
+    const m = this.#manager;
+    this.profiles = m.profiles;
+    this.current = m.current;
+    this.app = m.app;
+    this.snapshots = m.snapshots;
+  }
+}
+
+function describe(state: CompleteDeviceState): string {
+  const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+  return `${plural(state.nodes.length, 'tree node')}, ${plural(state.inbox.length, 'inbox message')}, ${plural(state.traces.length, 'session trace')}`;
+}
