@@ -158,6 +158,13 @@ describe('Sessions tab and trace viewer', () => {
     await dump.scrollIntoViewIfNeeded();
     await screenshot(page, 'sessions-trace-bytes');
     await expectAccessible(page, 'the trace viewer with XML and bytes open');
+    // Projector settings: dark theme and large text keep every colour readable (axe checks contrast).
+    await page.evaluate(() => {
+      document.documentElement.dataset.theme = 'dark';
+      document.documentElement.setAttribute('data-large-text', '');
+    });
+    await screenshot(page, 'sessions-trace-dark-large');
+    await expectAccessible(page, 'the trace viewer, dark theme, large text');
 
     // Stored in IndexedDB: after a reload the trace is listed and opens, no server needed.
     await dm.close();
@@ -274,6 +281,16 @@ describe('Sessions tab and trace viewer', () => {
       ],
       results: [],
     }));
+    // An Atomic holding the next command, and a Get answered with Results.
+    commands[0] = { ...commands[0]!, kind: 'Atomic', targets: [] };
+    commands[1] = {
+      ...commands[1]!,
+      MsgID: '1',
+      parent: '2',
+      results: [
+        { MsgID: '2', CmdID: '9', items: [{ source: './Big/1', format: 'chr', data: 'value of Big 1' }] },
+      ],
+    };
     const record = {
       version: TRACE_VERSION,
       id: `${started}-BIG-000000`,
@@ -324,6 +341,8 @@ describe('Sessions tab and trace viewer', () => {
     );
     // No message body is in the page until asked for.
     await expect(viewer.getByRole('group', { name: /^XML of message/ }).count()).resolves.toBe(0);
+    await viewer.getByText('(inside Atomic 2)').waitFor();
+    await viewer.getByRole('cell', { name: /value of Big 1/ }).waitFor();
     const rows = viewer.getByRole('table').locator('tbody tr');
     await expect(rows.count()).resolves.toBe(200);
     await viewer.getByRole('button', { name: /^Show 200 more commands/ }).click();
