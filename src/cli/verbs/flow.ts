@@ -38,6 +38,7 @@ const USAGE = [
   '',
   '  --server URL      the reference DM server (its base URL, e.g. http://127.0.0.1:4180):',
   '                    needed by push and scenario steps; DM sessions use the accounts\u2019 addresses',
+  '                    (add ?token=T when the server needs its access token)',
   '  --state F         start from this device state file (not changed unless --save-state);',
   '                    default: a fresh device with the default identity, or the bundle\u2019s device',
   '  --save-state OUT  write the device after the flow to OUT',

@@ -290,7 +290,7 @@ function sessionDetail(r: FlowSessionResult): string {
     r.operatorChanges.length > 0
       ? `, ${r.operatorChanges.map((c) => `${c.allowed ? 'allowed' : 'refused'}: ${c.change}`).join('; ')}`
       : '';
-  return `Session ${t.SessionID} with ${t.serverId}: ${t.outcome ?? 'unfinished'}, ${cmds} server command${cmds === 1 ? '' : 's'}${asked}${changes}.${t.outcome !== 'completed' && t.reason ? ` ${t.reason}` : ''}`;
+  return `Session ${t.SessionID} with ${t.serverId}: ${t.outcome ?? 'unfinished'}, ${cmds} server command${cmds === 1 ? '' : 's'}${asked}${changes}.${t.outcome !== 'completed' && t.reason ? ` ${t.reason.replace(/([^.])$/, '$1.')}` : ''}`;
 }
 
 function propertyIs(device: FlowDevice, uri: string, name: string): boolean | string {
