@@ -114,6 +114,16 @@ describe('ota-handset flow run', () => {
     );
   });
 
+  it('a server with an access token: the token travels in --server', async () => {
+    const started = await referenceServer({ accessToken: 'tok-123' });
+    server = started.server;
+    const ok = await cli(['flow', 'run', STORYBOARD, '--server', `${started.base}/?token=tok-123`]);
+    expect(ok.code, ok.out + ok.err).toBe(0);
+    const refused = await cli(['flow', 'run', STORYBOARD, '--server', started.base]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/push channel .* cannot be opened: the push channel answered HTTP 401/);
+  });
+
   it('--state starts from a device file and --save-state writes the result', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ota-flow-'));
     const state = join(dir, 'd.json');

@@ -24,9 +24,11 @@ export const ROOT = resolve(import.meta.dirname, '../../..');
 export const clock = { now: () => Date.now() };
 export const random = { bytes: (n: number) => new Uint8Array(randomBytes(n)) };
 
-export async function referenceServer(): Promise<{ server: DmServer; base: string }> {
+export async function referenceServer(
+  options: { accessToken?: string } = {},
+): Promise<{ server: DmServer; base: string }> {
   const { scenarios } = await loadScenarios(SHIPPED_SCENARIO_DIR);
-  return startServer({ scenarios, store: DeviceStore.memory() });
+  return startServer({ scenarios, store: DeviceStore.memory(), ...options });
 }
 
 export async function headless(
