@@ -5,6 +5,7 @@ import {
   type TraceStore,
   type TraceSummary,
 } from '../adapters/idb-trace-store.ts';
+import { parsePush } from '../core/cp/push.ts';
 import { createExecRegistry } from '../core/dm/exec-registry.ts';
 import type * as AccountModule from '../core/dm/account.ts';
 import type * as SessionModule from '../core/dm/session.ts';
@@ -176,7 +177,10 @@ export class SessionsState {
     return ids;
   }
 
-  /** Reads and verifies a package 0 against the current tree; changes nothing. */
+  /**
+   * Reads and verifies a package 0 (bare, or inside a WSP push PDU) against the current tree;
+   * changes nothing.
+   */
   inspectNotification(bytes: Uint8Array): NotificationCheck {
     const tree = this.#deps.tree();
     const engine = this.#engine;
@@ -186,7 +190,17 @@ export class SessionsState {
         code: 'unknown-server',
         reason: 'The handset has no management tree yet (first run).',
       };
-    return engine.session.checkNotification(tree, bytes);
+    const check = engine.session.checkNotification(tree, bytes);
+    if (check.ok || check.code !== 'malformed') return check;
+    // Pushed (and often pasted) as a WSP push PDU, the way an SMS carries it: unwrap, try again.
+    let body: Uint8Array;
+    try {
+      body = parsePush(bytes).body;
+    } catch {
+      return check;
+    }
+    const inner = engine.session.checkNotification(tree, body);
+    return inner.ok || inner.code !== 'malformed' ? inner : check;
   }
 
   /**
