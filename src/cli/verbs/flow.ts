@@ -231,7 +231,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (values['save-state'] !== undefined)
     await saveDeviceState(
       values['save-state'],
-      { identity: state.identity, nodes: tree.snapshot() },
+      // The input's other sections (inbox, traces, settings) travel on unchanged.
+      { ...state, nodes: tree.snapshot() },
       clock.now(),
     );
   return exitFor(report);

@@ -151,8 +151,10 @@ describe('ota-handset flow run', () => {
       name: 's',
       steps: [{ type: 'assert', tree: [{ uri: './DevInfo/DevId', equals: 'IMEI:490154203237518' }] }],
     });
-    const r = await cli(['flow', 'run', flow, '--state', state]);
+    const saved = join(dir, 'saved.json');
+    const r = await cli(['flow', 'run', flow, '--state', state, '--save-state', saved]);
     expect(r.code, r.out + r.err).toBe(0);
+    expect(JSON.parse(await readFile(saved, 'utf8')).settings).toEqual({ theme: 'dark' });
     await writeFile(state, JSON.stringify({ ...doc, nodes: [] }));
     const bad = await cli(['flow', 'run', flow, '--state', state]);
     expect(bad.code).toBe(2);
