@@ -30,6 +30,7 @@ import {
 } from '../core/device/state-document.ts';
 import { createFactoryTree } from '../core/tree/factory.ts';
 import { OtaError } from '../core/errors.ts';
+import { buildDemoBundle, type DemoBundleChoice } from './demo-bundle.ts';
 
 /** What the manager needs from the live state of one handset (AppState in the browser). */
 export interface HandsetApp {
@@ -147,6 +148,13 @@ export class ProfileManager<A extends HandsetApp> {
   async exportCurrent(): Promise<string | null> {
     const state = await this.#readCurrent();
     return state ? serializeDeviceState(state, this.#options.clock.now()) : null;
+  }
+
+  /** The shown handset as a demo bundle with the chosen inbox payloads (demo-bundle.ts). */
+  async exportBundle(choice: DemoBundleChoice): Promise<string> {
+    const state = await this.#readCurrent();
+    if (!state) throw new ProfileError('profile-not-set-up', 'This handset has not been set up yet.');
+    return buildDemoBundle(state, choice, this.#options.clock.now());
   }
 
   /** Replaces the shown handset with a validated document, all or nothing. */

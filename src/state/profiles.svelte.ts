@@ -5,9 +5,10 @@ import { systemClock } from '../adapters/system-clock.ts';
 import { AppState } from './app.svelte.ts';
 import type { AppUpdateState } from './app-update.svelte.ts';
 import { ProfileManager } from './profile-manager.ts';
+import { readDemoBundle, type DemoBundleChoice } from './demo-bundle.ts';
 
-/** Where a notice belongs: the Handsets tab, or the Device tab's export/import section. */
-export type NoticeArea = 'profiles' | 'transfer';
+/** Where a notice belongs: the Handsets tab, its demo bundle section, or the Device tab's export/import. */
+export type NoticeArea = 'profiles' | 'bundle' | 'transfer';
 
 export interface ProfilesNotice {
   ok: boolean;
@@ -141,6 +142,42 @@ export class ProfilesState {
       'profiles',
       () => this.#manager.importAsNew(state),
       (p) => `Imported ${fileName} as the new handset ${p.name}: ${describe(state)}.`,
+      ' Nothing was changed.',
+    );
+  }
+
+  /** The shown handset as a demo bundle (text), or null with a notice saying why not. */
+  async exportBundle(choice: DemoBundleChoice): Promise<string | null> {
+    let text: string | null = null;
+    await this.#run(
+      'bundle',
+      async () => (text = await this.#manager.exportBundle(choice)),
+      () =>
+        `Exported the demo bundle "${choice.name.trim() || 'demo'}" with ${choice.payloadIds.length} payload(s).`,
+    );
+    return text;
+  }
+
+  /** Reads a demo bundle and imports its device as a new handset; a bad bundle changes nothing. */
+  async importBundle(text: string, fileName: string): Promise<boolean> {
+    let read;
+    try {
+      read = readDemoBundle(text, fileName);
+    } catch (error) {
+      if (!isOtaError(error)) throw error;
+      this.notice = {
+        ok: false,
+        area: 'bundle',
+        text: `Not imported: ${sentence(error.message)} Nothing was changed.`,
+      };
+      return false;
+    }
+    const { bundle, device } = read;
+    return this.#run(
+      'bundle',
+      () => this.#manager.importAsNew(device, bundle.title ?? bundle.name),
+      (p) =>
+        `Imported the demo bundle as the new handset ${p.name}: ${describe(device)}. Its flow has ${bundle.flow.steps.length} step(s) over ${bundle.payloads.size} payload(s)${bundle.scenarios.length > 0 ? `; it needs the server scenario(s) ${bundle.scenarios.join(', ')}` : ''}.`,
       ' Nothing was changed.',
     );
   }
