@@ -1,7 +1,7 @@
 /**
  * Demo bundles in the browser (format of src/core/flow/bundle.ts, decision 0129): a handset's
  * state document, the inbox payloads the tester chose, and a flow that replays them in order,
- * one `cp` step each. See docs/decisions/0138-demo-bundles-in-the-browser.md.
+ * one `cp` step each. See docs/decisions/0138-snapshots-reset-and-bundles.md.
  */
 import type { InboxRecord } from '../core/cp/inbox.ts';
 import type { CompleteDeviceState } from '../core/device/state-document.ts';
