@@ -212,6 +212,8 @@ describe('Sessions tab and trace viewer', () => {
     const good = buildPackage0(fields, { password: 'srv-secret', nonce: new Uint8Array(4) });
     const bad = buildPackage0(fields, { password: 'not-the-secret', nonce: new Uint8Array(4) });
     const entry = page.getByRole('region', { name: 'Deliver a notification (package 0)' });
+    // The app is served with /ota-config.json naming the global DM server: its push channel opens.
+    await page.getByTestId('push-status').getByText('Connected').waitFor({ timeout: 15_000 });
     const box = page.getByLabel('Package 0 (hex)');
     const check = entry.getByTestId('notification-check');
 
