@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
@@ -148,7 +148,6 @@ describe('device profiles', () => {
       await openHandsetsTab(other.page);
       // A corrupt file changes nothing.
       const corrupt = join(dir, 'corrupt.json');
-      const { writeFileSync } = await import('node:fs');
       writeFileSync(corrupt, exported.replace('"nodes": [', '"nodes": 7, "x": ['));
       await other.page.getByLabel('Import as new handset…').setInputFiles(corrupt);
       await expect(other.page.getByRole('alert').textContent()).resolves.toContain('damaged management tree');
@@ -171,5 +170,50 @@ describe('device profiles', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('a demo bundle with a received CP message: export, then import as a new handset', async () => {
+    await page.getByRole('button', { name: 'Show inspector' }).click();
+    await page.getByRole('tab', { name: 'Provisioning' }).click();
+    await page.getByLabel('Payload').fill(readFileSync('test/vectors/cp/push-userpin.hex', 'utf8').trim());
+    await page.getByRole('button', { name: 'Receive pasted payload' }).click();
+    const sheet = page.getByTestId('incoming-settings');
+    await page.getByLabel('Provisioning PIN').fill('1234');
+    await sheet.getByRole('button', { name: 'OK' }).click();
+    await sheet.getByRole('button', { name: 'Accept' }).click();
+    await sheet.getByRole('button', { name: 'Done' }).click();
+
+    await openHandsetsTab(page);
+    const exportButton = page.getByRole('button', { name: 'Export demo bundle' });
+    await expect(exportButton.isDisabled()).resolves.toBe(true);
+    await page.getByRole('group', { name: 'Messages to replay' }).getByRole('checkbox').first().check();
+    await page.getByLabel('Bundle name').fill('MMS demo');
+    await page.getByLabel('Server scenarios').fill('02-mms-campaign-locked');
+    await screenshot(page, 'profiles-bundle');
+    const download = page.waitForEvent('download');
+    await exportButton.click();
+    const dir = mkdtempSync(join(tmpdir(), 'ota-bundle-'));
+    const file = join(dir, 'bundle.json');
+    await (await download).saveAs(file);
+    const bundle = JSON.parse(readFileSync(file, 'utf8')) as {
+      format: string;
+      scenarios: string[];
+      payloads: Record<string, unknown>;
+      device: { inbox: unknown[] };
+      flow: { steps: { type: string }[] };
+    };
+    expect(bundle.format).toBe('ota-handset-bundle/1');
+    expect(bundle.scenarios).toEqual(['02-mms-campaign-locked']);
+    expect(Object.keys(bundle.payloads)).toHaveLength(1);
+    expect(bundle.flow.steps.map((s) => s.type)).toEqual(['cp']);
+    // Starts from the factory state by default: nothing provisioned, empty inbox.
+    expect(bundle.device.inbox).toEqual([]);
+
+    await page.getByLabel('Import demo bundle…').setInputFiles(file);
+    await page.getByText(/Imported the demo bundle as the new handset MMS demo/).waitFor();
+    await page.waitForFunction(() => window.__otaTestHooks?.tree != null);
+    expect(await profileName(page)).toBe('MMS demo');
+    expect(await page.getByRole('list', { name: 'Handsets' }).getByRole('listitem').count()).toBe(2);
+    await screenshot(page, 'profiles-bundle-imported');
   });
 });
