@@ -69,6 +69,7 @@ export class ProfilesState {
   }
 
   switchTo(id: string): Promise<boolean> {
+    if (this.#sessionRunning('profiles')) return Promise.resolve(false);
     return this.#run(
       'profiles',
       () => this.#manager.switchTo(id),
@@ -77,6 +78,7 @@ export class ProfilesState {
   }
 
   create(name: string): Promise<boolean> {
+    if (this.#sessionRunning('profiles')) return Promise.resolve(false);
     return this.#run(
       'profiles',
       () => this.#manager.create(name),
@@ -101,6 +103,7 @@ export class ProfilesState {
   }
 
   remove(id: string): Promise<boolean> {
+    if (id === this.current?.id && this.#sessionRunning('profiles')) return Promise.resolve(false);
     const name = this.profiles.find((p) => p.id === id)?.name ?? 'The handset';
     return this.#run(
       'profiles',
@@ -129,6 +132,7 @@ export class ProfilesState {
   }
 
   importIntoCurrent(state: CompleteDeviceState, fileName: string): Promise<boolean> {
+    if (this.#sessionRunning('transfer')) return Promise.resolve(false);
     return this.#run(
       'transfer',
       () => this.#manager.importIntoCurrent(state),
@@ -138,6 +142,7 @@ export class ProfilesState {
   }
 
   importAsNew(state: CompleteDeviceState, fileName: string): Promise<boolean> {
+    if (this.#sessionRunning('profiles')) return Promise.resolve(false);
     return this.#run(
       'profiles',
       () => this.#manager.importAsNew(state),
@@ -160,6 +165,7 @@ export class ProfilesState {
 
   /** Reads a demo bundle and imports its device as a new handset; a bad bundle changes nothing. */
   async importBundle(text: string, fileName: string): Promise<boolean> {
+    if (this.#sessionRunning('bundle')) return false;
     let read;
     try {
       read = readDemoBundle(text, fileName);
@@ -191,6 +197,7 @@ export class ProfilesState {
   }
 
   restoreSnapshot(id: string): Promise<boolean> {
+    if (this.#sessionRunning('profiles')) return Promise.resolve(false);
     const name = this.snapshots.find((s) => s.id === id)?.name ?? '';
     return this.#run(
       'profiles',
@@ -209,6 +216,7 @@ export class ProfilesState {
   }
 
   factoryReset(): Promise<boolean> {
+    if (this.#sessionRunning('profiles')) return Promise.resolve(false);
     return this.#run(
       'profiles',
       () => this.#manager.factoryReset(),
@@ -216,6 +224,21 @@ export class ProfilesState {
         'Factory reset done: the identity was kept; tree, inbox, session traces and settings were cleared.',
       ' Nothing was changed.',
     );
+  }
+
+  /**
+   * True (with a notice) while a DM session runs on the shown handset: tearing it down would cut
+   * the session and lose its trace, so switching and whole-device changes wait for it.
+   */
+  #sessionRunning(area: NoticeArea): boolean {
+    const server = this.app?.sessions.busyWith;
+    if (!server) return false;
+    this.notice = {
+      ok: false,
+      area,
+      text: 'A DM session is running on this handset: wait until it ends, then try again. Nothing was changed.',
+    };
+    return true;
   }
 
   async #run<T>(
