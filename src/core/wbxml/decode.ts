@@ -1,13 +1,14 @@
 /**
  * WBXML 1.1-1.3 decoder (WAP-192-WBXML; /work/shared/spec/wbxml.md). Index-based and
- * iterative: one pass over the input, an explicit stack instead of recursion, children
- * collected on a shared stack and sliced once per element, so time and memory are linear in
- * the input. Every length read from the input is checked against the bytes left and the
- * limits before anything is allocated.
+ * iterative: one pass over the input with an explicit stack instead of recursion, so time and
+ * memory are linear in the input. Every length read from the input is checked against the
+ * bytes left and the limits before anything is allocated. The pass validates everything and
+ * writes a compact tape (tape.ts, decision 0106); the document model is a view of it, built
+ * where callers read, so decoding itself needs little more heap than the tape.
  */
 import { BytesError } from '../bytes/errors.ts';
 import { decodeUtf8 } from '../bytes/utf8.ts';
-import type { XmlAttribute, XmlDocument, XmlElement, XmlNode } from './document.ts';
+import type { XmlAttribute, XmlDocument } from './document.ts';
 import { WbxmlError } from './errors.ts';
 import {
   languageByFpi,
@@ -16,6 +17,7 @@ import {
   type Language,
   type LanguageKey,
 } from './code-pages/languages.ts';
+import { F_LITERAL, F_NAMESPACE, K_ELEMENT, K_OPAQUE, K_SPAN, K_STRING, TapeWriter } from './tape.ts';
 import { G } from './tokens.ts';
 
 export interface WbxmlLimits {
@@ -66,14 +68,6 @@ const CHARSETS: Readonly<Record<number, string>> = {
   106: 'UTF-8',
 };
 
-interface Frame {
-  element: XmlElement;
-  /** Effective namespace of the element (its own or inherited). */
-  namespace: string | undefined;
-  /** Index in the shared child stack where this element's children start. */
-  childStart: number;
-}
-
 export function decodeWbxml(bytes: Uint8Array, options: WbxmlDecodeOptions = {}): WbxmlDecoded {
   return new Decoder(bytes, options).run();
 }
@@ -91,6 +85,15 @@ class Decoder {
   private elementCount = 0;
   private tagPage = 0;
   private attrPage = 0;
+  private readonly tape = new TapeWriter();
+  /** Text waiting for the next non-text token: one pending ASCII span, or decoded parts. */
+  private spanPending = false;
+  private spanStart = 0;
+  private spanEnd = 0;
+  private readonly parts: string[] = [];
+  /** Set by openElement. */
+  private openedNs: string | undefined;
+  private openedName = '';
 
   constructor(bytes: Uint8Array, options: WbxmlDecodeOptions) {
     this.b = bytes;
@@ -166,7 +169,8 @@ class Decoder {
     }
     this.lang = lang;
 
-    const root = this.body();
+    this.body();
+    const root = this.tape.finish(b, lang, this.latin1).root();
     const document: XmlDocument = { publicId: fpi ?? lang.def.fpi, root };
     return {
       document,
@@ -296,13 +300,6 @@ class Decoder {
     return String.fromCodePoint(cp);
   }
 
-  private opaque(): Uint8Array {
-    const n = this.length('OPAQUE data');
-    const data = this.b.slice(this.pos, this.pos + n);
-    this.pos += n;
-    return data;
-  }
-
   private switchPage(): number {
     if (this.pos >= this.b.length) throw this.truncated('SWITCH_PAGE');
     return this.b[this.pos++] as number;
@@ -310,8 +307,62 @@ class Decoder {
 
   // ---- structure ------------------------------------------------------------
 
-  private body(): XmlElement {
+  /** STR_I in content: a single ASCII (or ISO-8859-1) string is kept as offsets; anything else is decoded. */
+  private inlineText(): void {
     const b = this.b;
+    const start = this.pos;
+    const idx = b.indexOf(0, start);
+    if (idx < 0) {
+      this.pos = b.length;
+      throw this.truncated('an inline string (no NUL terminator)');
+    }
+    if (idx - start > this.limits.maxStringLength) {
+      throw new WbxmlError(
+        'limit-exceeded',
+        `inline string longer than the limit of ${this.limits.maxStringLength} bytes`,
+        start,
+      );
+    }
+    this.pos = idx + 1;
+    let plain = this.latin1;
+    if (!plain) {
+      let any = 0;
+      for (let i = start; i < idx; i++) any |= b[i] as number;
+      plain = any < 0x80;
+    }
+    if (plain && !this.spanPending && this.parts.length === 0) {
+      this.spanPending = true;
+      this.spanStart = start;
+      this.spanEnd = idx;
+      return;
+    }
+    // Not ASCII: decoding now validates the UTF-8 and reports the offset of a bad sequence.
+    this.textPart(this.text(start, idx));
+  }
+
+  private textPart(s: string): void {
+    if (this.spanPending) {
+      this.parts.push(this.text(this.spanStart, this.spanEnd));
+      this.spanPending = false;
+    }
+    this.parts.push(s);
+  }
+
+  /** Adjacent STR_I / STR_T / ENTITY make one text node. */
+  private flushText(): void {
+    if (this.spanPending) {
+      this.tape.push(this.spanStart * 4 + K_SPAN, this.spanEnd);
+      this.spanPending = false;
+    } else if (this.parts.length > 0) {
+      const value = this.parts.length === 1 ? (this.parts[0] as string) : this.parts.join('');
+      this.tape.push(this.tape.string(value) * 4 + K_STRING, 0);
+      this.parts.length = 0;
+    }
+  }
+
+  private body(): void {
+    const b = this.b;
+    const tape = this.tape;
     // Leading SWITCH_PAGEs (e.g. TNDS starts on page 2). PIs are not supported.
     while (this.pos < b.length && b[this.pos] === G.SWITCH_PAGE) {
       this.pos++;
@@ -319,57 +370,51 @@ class Decoder {
     }
     if (this.pos >= b.length) throw this.truncated('the body (no root element)');
 
-    const nodes: XmlNode[] = [];
-    const stack: Frame[] = [];
-    let parts: string[] = [];
-    let root: XmlElement | undefined;
+    // Open elements: tape index, effective namespace (own or inherited), name (for errors).
+    const open: number[] = [];
+    const openNs: (string | undefined)[] = [];
+    const openName: string[] = [];
 
-    const flushText = (): void => {
-      if (parts.length === 0) return;
-      nodes.push({ kind: 'text', value: parts.length === 1 ? (parts[0] as string) : parts.join('') });
-      parts = [];
-    };
-
-    // Open the root.
     {
       const at = this.pos;
       const token = b[this.pos++] as number;
-      const frame = this.openElement(token, at, undefined, true);
-      root = frame.element;
-      if ((token & 0x40) === 0) return this.finishBody(root);
-      frame.childStart = 0;
-      stack.push(frame);
+      this.openElement(token, at, undefined, true);
+      if ((token & 0x40) === 0) return this.finishBody();
+      open.push(0);
+      openNs.push(this.openedNs);
+      openName.push(this.openedName);
     }
 
-    while (stack.length > 0) {
-      if (this.pos >= b.length)
-        throw this.truncated(`the content of <${stack[stack.length - 1]!.element.name}>`);
+    while (open.length > 0) {
+      if (this.pos >= b.length) throw this.truncated(`the content of <${openName[openName.length - 1]!}>`);
       const at = this.pos;
       const token = b[this.pos++] as number;
       switch (token) {
         case G.SWITCH_PAGE:
           this.tagPage = this.switchPage();
           continue;
-        case G.END: {
-          flushText();
-          const frame = stack.pop()!;
-          frame.element.children = nodes.slice(frame.childStart);
-          nodes.length = frame.childStart;
+        case G.END:
+          this.flushText();
+          tape.setSecond(open.pop()!, tape.count);
+          openNs.pop();
+          openName.pop();
           continue;
-        }
         case G.STR_I:
-          parts.push(this.inlineString());
+          this.inlineText();
           continue;
         case G.STR_T:
-          parts.push(this.tableRef());
+          this.textPart(this.tableRef());
           continue;
         case G.ENTITY:
-          parts.push(this.entity(at));
+          this.textPart(this.entity(at));
           continue;
-        case G.OPAQUE:
-          flushText();
-          nodes.push({ kind: 'opaque', bytes: this.opaque() });
+        case G.OPAQUE: {
+          this.flushText();
+          const n = this.length('OPAQUE data');
+          tape.push(this.pos * 4 + K_OPAQUE, this.pos + n);
+          this.pos += n;
           continue;
+        }
         case G.EXT_I_0:
         case G.EXT_I_1:
         case G.EXT_I_2:
@@ -387,24 +432,23 @@ class Decoder {
         case G.PI:
           throw new WbxmlError('unknown-token', 'processing instructions (PI, 0x43) are not supported', at);
         default: {
-          flushText();
-          if (stack.length >= this.limits.maxDepth) {
+          this.flushText();
+          if (open.length >= this.limits.maxDepth) {
             throw new WbxmlError('limit-exceeded', `elements nested deeper than ${this.limits.maxDepth}`, at);
           }
-          const parent = stack[stack.length - 1]!;
-          const frame = this.openElement(token, at, parent.namespace, false);
-          nodes.push(frame.element);
+          const n = this.openElement(token, at, openNs[openNs.length - 1], false);
           if ((token & 0x40) !== 0) {
-            frame.childStart = nodes.length;
-            stack.push(frame);
+            open.push(n);
+            openNs.push(this.openedNs);
+            openName.push(this.openedName);
           }
         }
       }
     }
-    return this.finishBody(root);
+    this.finishBody();
   }
 
-  private finishBody(root: XmlElement): XmlElement {
+  private finishBody(): void {
     if (this.pos < this.b.length) {
       throw new WbxmlError(
         'trailing-bytes',
@@ -412,19 +456,25 @@ class Decoder {
         this.pos,
       );
     }
-    return root;
   }
 
-  private openElement(token: number, at: number, parentNs: string | undefined, isRoot: boolean): Frame {
+  /**
+   * Writes an element (and its attributes) to the tape; returns its index. Its effective
+   * namespace and name are left in `openedNs` / `openedName` for the caller's stack.
+   */
+  private openElement(token: number, at: number, parentNs: string | undefined, isRoot: boolean): number {
     if (++this.elementCount > this.limits.maxElements) {
       throw new WbxmlError('limit-exceeded', `more than ${this.limits.maxElements} elements`, at);
     }
+    const tape = this.tape;
     const id = token & 0x3f;
-    let name: string;
-    let ns: string | undefined;
+    let info: number;
     if (id === G.LITERAL) {
-      name = this.tableRef();
-      ns = parentNs;
+      const name = this.tableRef();
+      this.openedName = name;
+      this.openedNs = parentNs;
+      // A literal inherits its parent's namespace, so it never carries one of its own.
+      info = tape.string(name) * 16 + F_LITERAL + K_ELEMENT;
     } else if (id < 5) {
       throw new WbxmlError(
         'bad-structure',
@@ -441,15 +491,19 @@ class Decoder {
           { page: this.tagPage, token: id },
         );
       }
-      name = found;
-      ns = this.lang.namespaceOf(this.tagPage) ?? parentNs;
+      const ns = this.lang.namespaceOf(this.tagPage) ?? parentNs;
+      this.openedName = found;
+      this.openedNs = ns;
+      const own = ns !== undefined && (isRoot || ns !== parentNs);
+      info = (this.tagPage * 64 + id) * 16 + (own ? F_NAMESPACE : 0) + K_ELEMENT;
     }
-    const attributes = (token & 0x80) !== 0 ? this.attributes() : [];
-    const element: XmlElement =
-      ns !== undefined && (isRoot || ns !== parentNs)
-        ? { kind: 'element', name, namespace: ns, attributes, children: [] }
-        : { kind: 'element', name, attributes, children: [] };
-    return { element, namespace: ns, childStart: 0 };
+    // An element without content ends right after itself; others get their end at END.
+    const n = tape.push(info, tape.count + 1);
+    if ((token & 0x80) !== 0) {
+      const attributes = this.attributes();
+      if (attributes.length > 0) tape.setAttributes(n, attributes);
+    }
+    return n;
   }
 
   private attributes(): XmlAttribute[] {
