@@ -8,8 +8,9 @@
  *   chosen message or delay replies. The wrapper takes a `sleep` function because the core
  *   owns no timers.
  *
- * Faults apply to commands at the top of a server package (not inside Atomic / Sequence, whose
- * members run in the container's own loop). Pure: no Node or browser APIs.
+ * Status faults apply to commands at the top of a server package and to the members of Atomic
+ * and Sequence (the containers ask `statusFault` per member; decision 0160). Pure: no Node or
+ * browser APIs.
  */
 import { OtaError } from '../errors.ts';
 import type { HttpTransport } from '../ports.ts';
@@ -142,6 +143,28 @@ function matchingFault(
 }
 
 /**
+ * The injected Status for one item of a command when a status fault of the plan matches it,
+ * with the fault's code; undefined when none does (or the command has no items).
+ */
+export function statusFault(
+  plan: FaultPlan,
+  cmd: Command,
+  item: Item,
+  msgId: string,
+): { reply: Reply; status: number } | undefined {
+  if (!isItemCommand(cmd)) return undefined;
+  const f = matchingFault(plan, cmd, item);
+  if (!f) return undefined;
+  return {
+    status: f.status,
+    reply: {
+      cmd: statusForItem(cmd, item, f.status, { CmdID: '', MsgRef: msgId }),
+      reason: `injected fault ${formatFault(f)}: not executed`,
+    },
+  };
+}
+
+/**
  * Splits a server command by the plan's status faults: the Statuses injected for the items a
  * fault matches, and the command with the remaining items (undefined when none remain).
  * Commands without items (Alert, Atomic, Sequence) pass through unchanged.
@@ -155,13 +178,9 @@ export function applyStatusFaults(
   const injected: Reply[] = [];
   const kept: Item[] = [];
   for (const item of cmd.Items) {
-    const f = matchingFault(plan, cmd, item);
-    if (f) {
-      injected.push({
-        cmd: statusForItem(cmd, item, f.status, { CmdID: '', MsgRef: msgId }),
-        reason: `injected fault ${formatFault(f)}: not executed`,
-      });
-    } else kept.push(item);
+    const fault = statusFault(plan, cmd, item, msgId);
+    if (fault) injected.push(fault.reply);
+    else kept.push(item);
   }
   if (injected.length === 0) return { injected, rest: cmd };
   return { injected, rest: kept.length === 0 ? undefined : ({ ...cmd, Items: kept } as Command) };

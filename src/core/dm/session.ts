@@ -1125,6 +1125,7 @@ export class DmSession {
         else this.setPhase('in-session');
       },
       changeGate: this.changeGate,
+      faults: this.options.faults,
     };
   }
 

@@ -11,6 +11,10 @@
  * failing one its own code, the rest 215, and the Atomic 507. An Exec that fails after the
  * batch committed cannot be undone: the committed members get 516 (decision 0055). A change
  * the user refuses ("ask before operator changes", decision 0100) is a failing member with 215.
+ *
+ * Status faults (decision 0160) reach the members too: in a Sequence a faulted item is answered
+ * the fault's code and the rest run; in an Atomic a faulted item with an error code is a failing
+ * member (507, 216, 215 as above), one with a 2xx code is answered it and left out of the batch.
  */
 import type { Atomic, Command, Item, Sequence } from '../../syncml/message.ts';
 import { isItemCommand } from '../../syncml/message.ts';
@@ -18,6 +22,7 @@ import { statusFor, statusForItem } from '../../syncml/build.ts';
 import type { TreeOp } from '../../tree/types.ts';
 import { runAlert } from './alert.ts';
 import { runExec } from './exec.ts';
+import { applyStatusFaults, statusFault } from '../faults.ts';
 import { notExecuted, runCommand } from './index.ts';
 import { itemOp, type WriteCommand } from './write.ts';
 import type { CommandContext, CommandEffect, CommandOutcome, Reply } from './types.ts';
@@ -38,12 +43,23 @@ export async function runSequence(cmd: Sequence, ctx: CommandContext): Promise<C
       );
       continue;
     }
-    const out = await runCommand(member, ctx);
+    const out = await runMember(member, ctx);
     replies.push(...out.replies);
     if (out.effect === 'rejected' || out.effect === 'cancelled') stop = out.effect;
   }
   return { replies, effect: stop === 'cancelled' ? 'cancelled' : 'continue' };
 }
+
+/** A Sequence member with the status faults applied: faulted items are answered, the rest run. */
+async function runMember(member: Command, ctx: CommandContext): Promise<CommandOutcome> {
+  if (!ctx.faults) return runCommand(member, ctx);
+  const split = applyStatusFaults(ctx.faults, member, ctx.msgId);
+  if (!split.rest) return { replies: split.injected, effect: 'continue' };
+  const out = await runCommand(split.rest, ctx);
+  return { replies: [...split.injected, ...out.replies], effect: out.effect };
+}
+
+const succeeded = (status: number): boolean => status >= 200 && status < 300;
 
 /** One status slot of an Atomic: a member (container, alert, exec) or one Item of a write. */
 interface Slot {
@@ -114,6 +130,16 @@ export async function runAtomic(cmd: Atomic, ctx: CommandContext): Promise<Comma
           const slot: Slot = { cmd: member, item };
           slots.push(slot);
           if (failAt !== undefined) continue;
+          const fault = ctx.faults && statusFault(ctx.faults, member, item, ctx.msgId);
+          if (fault) {
+            // Injected: not executed. An error code fails the Atomic like a real failure.
+            if (succeeded(fault.status)) slot.reply = fault.reply;
+            else {
+              failAt = slots.length - 1;
+              failReply = fault.reply;
+            }
+            continue;
+          }
           const planned = itemOp(member as WriteCommand, item, ctx);
           const verdict =
             'op' in planned && ctx.changeGate
@@ -147,7 +173,13 @@ export async function runAtomic(cmd: Atomic, ctx: CommandContext): Promise<Comma
       case 'Exec': {
         const slot: Slot = { cmd: member };
         slots.push(slot);
-        execs.push(slot);
+        const fault = ctx.faults && statusFault(ctx.faults, member, member.Items[0] ?? {}, ctx.msgId);
+        if (!fault) execs.push(slot);
+        else if (succeeded(fault.status)) slot.reply = fault.reply;
+        else {
+          failAt = slots.length - 1;
+          failReply = fault.reply;
+        }
         break;
       }
       case 'Status':

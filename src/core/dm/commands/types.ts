@@ -9,6 +9,7 @@ import type { Alert, Results, Status } from '../../syncml/message.ts';
 import type { XmlDocument } from '../../wbxml/document.ts';
 import type { AnswerOptions, UserInteraction } from '../alerts.ts';
 import type { ExecRegistry } from '../exec-registry.ts';
+import type { FaultPlan } from '../faults.ts';
 import type { ChangeGate } from '../server-change.ts';
 
 /** A Generic Alert 1226 the handset sends (shared/spec/oma-dm.md §11). */
@@ -56,6 +57,8 @@ export interface CommandContext {
   onPrompt?: ((request: UserInteraction | undefined) => void) | undefined;
   /** "Ask before operator changes" (decision 0100): consulted before each tree write; absent = never ask. */
   changeGate?: ChangeGate | undefined;
+  /** Fault injection (decision 0128): the containers apply its status faults to their members (0160). */
+  faults?: FaultPlan | undefined;
 }
 
 /**
