@@ -1,9 +1,7 @@
-import type { IDBPObjectStore } from 'idb';
-import type { HandsetDb, HandsetDbSchema } from './db.ts';
+import { unwrap } from 'idb';
+import type { HandsetDb } from './db.ts';
 import { TreeStoreError, type TreeCommit, type TreeStore } from '../core/tree/store.ts';
 import type { NodeRecord } from '../core/tree/types.ts';
-
-type NodesStore = IDBPObjectStore<HandsetDbSchema, ['nodes'], 'nodes', 'readwrite'>;
 
 /**
  * The management tree in IndexedDB (store `nodes`, schema v2 of src/adapters/db.ts). Each commit
@@ -22,28 +20,26 @@ export class IdbTreeStore implements TreeStore {
   }
 
   async commit(change: TreeCommit): Promise<void> {
-    await this.write((store, queue) => {
-      for (const uri of change.remove) queue(store.delete(uri));
-      for (const r of change.put) queue(store.put(r));
+    await this.write((store) => {
+      for (const uri of change.remove) store.delete(uri);
+      for (const r of change.put) store.put(r);
     });
   }
 
   async replaceAll(records: readonly NodeRecord[]): Promise<void> {
-    await this.write((store, queue) => {
-      queue(store.clear());
-      for (const r of records) queue(store.put(r));
+    await this.write((store) => {
+      store.clear();
+      for (const r of records) store.put(r);
     });
   }
 
-  private async write(
-    fill: (store: NodesStore, queue: (request: Promise<unknown>) => void) => void,
-  ): Promise<void> {
+  private async write(fill: (store: IDBObjectStore) => void): Promise<void> {
     const tx = this.db.transaction('nodes', 'readwrite');
-    // Request errors abort the transaction and surface through tx.done; the per-request
-    // promises are only observed so that their rejections are not reported as unhandled.
-    const queue = (request: Promise<unknown>) => void request.catch(() => undefined);
     try {
-      fill(tx.store, queue);
+      // Bare requests, not idb's per-request promises: a 1,000-record batch would otherwise make
+      // 1,000 promises and 2,000 listeners (decision 0121). An unhandled request error aborts
+      // the transaction, which surfaces through tx.done.
+      fill(unwrap(tx.store));
     } catch (error) {
       // A request that cannot even be queued (e.g. a value that cannot be cloned): undo the rest.
       tx.abort();
