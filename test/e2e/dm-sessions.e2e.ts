@@ -5,123 +5,19 @@
  * user-interaction mode asks before connecting, and "Ask me before the operator changes my active
  * or locked settings" refuses with 215. Sessions go through the app server's /proxy.
  */
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { luhnCheckDigit } from '../../src/core/device/identity.ts';
 import { openBrowser, screenshot } from './browser.ts';
+import {
+  api,
+  openAccount,
+  reloadHandset,
+  serverSessions,
+  startWithAccount,
+  summaries,
+  waitForSessions,
+} from './dm-support.ts';
 import { expectAccessible, treeValue } from './handset-support.ts';
-
-const baseUrl = inject('baseUrl');
-const dmUrl = inject('dmUrl');
-
-/** A fresh, well-formed IMEI per test, so the shared server keeps no state between tests. */
-function newImei(): string {
-  let digits = '35';
-  while (digits.length < 14) digits += String(Math.floor(Math.random() * 10));
-  return digits + String(luhnCheckDigit(digits));
-}
-
-async function api(path: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${dmUrl}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  expect(res.status, text).toBe(200);
-  return JSON.parse(text) as Record<string, unknown>;
-}
-
-interface ServerTrace {
-  commands: { kind: string; from: string; statuses: { code: number }[] }[];
-}
-
-async function serverSessions(devId: string): Promise<ServerTrace[]> {
-  const device = (await (await fetch(`${dmUrl}/api/devices/${encodeURIComponent(devId)}`)).json()) as {
-    sessions: unknown[];
-  };
-  const out: ServerTrace[] = [];
-  for (let i = 0; i < device.sessions.length; i++) {
-    out.push(
-      (await (
-        await fetch(`${dmUrl}/api/devices/${encodeURIComponent(devId)}/sessions/${i}`)
-      ).json()) as ServerTrace,
-    );
-  }
-  return out;
-}
-
-const summaries = (page: Page) =>
-  page.evaluate(() =>
-    window.__otaTestHooks!.app.sessions.summaries.map((s) => ({
-      initiator: s.initiator,
-      outcome: s.outcome,
-      reason: s.reason,
-    })),
-  );
-
-async function waitForSessions(page: Page, count: number): Promise<void> {
-  await page.waitForFunction(
-    (n) => {
-      const s = window.__otaTestHooks!.app.sessions;
-      return s.summaries.length >= n && !s.busy;
-    },
-    count,
-    { timeout: 20_000 },
-  );
-}
-
-/**
- * First run with a fresh IMEI; the server pushes a DM bootstrap (USERPIN 1234) on the push
- * channel, the user accepts it, and the first client-initiated session runs by itself.
- */
-async function startWithAccount(page: Page, shots = false): Promise<string> {
-  const imei = newImei();
-  await page.goto(`${baseUrl}?testhooks=1`);
-  await page.getByRole('heading', { name: 'Set up this handset' }).waitFor();
-  await page.getByLabel('IMEI').fill(imei);
-  await page.getByLabel('Handset name').fill('DM phone');
-  await page.getByRole('button', { name: 'Start handset' }).click();
-  await page.getByRole('list', { name: 'Apps' }).waitFor();
-  await page.waitForFunction(() => window.__otaTestHooks?.app.push.status === 'connected');
-  const devId = `IMEI:${imei}`;
-  await api('/api/push', { device: devId, kind: 'dm-bootstrap', sec: 'USERPIN', pin: '1234' });
-
-  const sheet = page.getByTestId('incoming-settings');
-  await sheet.getByRole('heading', { name: 'New settings from your operator' }).waitFor();
-  if (shots) await screenshot(page, 'dm-bootstrap-pushed');
-  await page.getByLabel('Provisioning PIN').fill('1234');
-  await sheet.getByRole('button', { name: 'OK' }).click();
-  await sheet.getByRole('heading', { name: 'Install new settings?' }).waitFor();
-  await sheet.getByRole('button', { name: 'Accept' }).click();
-  await sheet.getByRole('heading', { name: 'Settings installed' }).waitFor();
-  await sheet.getByRole('button', { name: 'Done' }).click();
-  await waitForSessions(page, 1);
-  expect(await summaries(page)).toEqual([
-    expect.objectContaining({ initiator: 'client', outcome: 'completed' }),
-  ]);
-  return devId;
-}
-
-/** Settings > Device management > the account, on its screen. */
-async function openAccount(page: Page): Promise<string> {
-  const name = await page.evaluate(() => window.__otaTestHooks!.app.sessions.accounts[0]!.name);
-  await page.getByRole('button', { name: 'Home', exact: true }).click();
-  await page.getByRole('button', { name: 'Settings' }).click();
-  await page.getByRole('button', { name: /Device management/ }).click();
-  await page
-    .getByRole('button', { name: new RegExp(name) })
-    .first()
-    .click();
-  await page.getByRole('button', { name: 'Connect to server' }).waitFor();
-  return name;
-}
-
-async function reloadHandset(page: Page): Promise<void> {
-  await page.reload();
-  await page.getByRole('list', { name: 'Apps' }).waitFor();
-  await page.waitForFunction(() => window.__otaTestHooks?.tree != null);
-}
 
 describe('DM sessions in the browser with the reference server', () => {
   let page: Page;
@@ -145,6 +41,7 @@ describe('DM sessions in the browser with the reference server', () => {
     await expect(page.getByTestId('dialog-countdown').textContent()).resolves.toMatch(/\d+ s/);
     await expect(page.getByTestId('status-activity').textContent()).resolves.toContain('Waiting for you');
     await screenshot(page, 'dm-session-confirm');
+    await expectAccessible(page, 'session confirm dialog (1101)');
     await ask.getByRole('button', { name: 'Yes', exact: true }).click();
 
     await expect(page.getByTestId('session-outcome').textContent()).resolves.toContain(`Updated by ${name}`);
