@@ -15,12 +15,12 @@ function confirmAlert(text: string, maxDisplaySeconds?: number): UserInteraction
     CmdID: '7',
     text,
     ...(maxDisplaySeconds !== undefined ? { maxDisplaySeconds } : {}),
-    inputType: 'A',
-    echoType: 'T',
+    inputType: 'alphanumeric',
+    echoType: 'text',
     choices: [],
-    options: {},
+    options: { unknown: [], warnings: [] },
     warnings: [],
-  } as UserInteraction;
+  };
 }
 
 describe('PromptsState', () => {
