@@ -120,6 +120,13 @@ function isTraceRecord(value: unknown): value is StoredTraceRecord {
   );
 }
 
+const IDENTITY_FIELDS = ['name', 'imei', 'imsi', 'manufacturer', 'model', 'language'] as const;
+
+/** Every identity field present and a string, so the identity rules can run on it. */
+function isIdentityShape(value: unknown): value is DeviceIdentity {
+  return isPlainObject(value) && IDENTITY_FIELDS.every((field) => typeof value[field] === 'string');
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return (
     typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array)
@@ -191,8 +198,8 @@ export function readDeviceStateJson(json: unknown, name = 'the file'): CompleteD
       'state-file-version',
       `${name} has state file version ${version}, newer than this ota-handset reads (version ${STATE_FILE_VERSION}); update ota-handset to open it`,
     );
-  const identity = doc.identity as DeviceIdentity;
-  if (!isPlainObject(identity) || Object.keys(identityProblems(identity)).length > 0)
+  const identity = doc.identity;
+  if (!isIdentityShape(identity) || Object.keys(identityProblems(identity)).length > 0)
     throw new StateDocumentError('state-file-corrupt', `${name} has a missing or invalid identity`);
   const nodes = doc.nodes;
   if (

@@ -99,6 +99,12 @@ describe('device state document v2', () => {
       (d) => delete ((d.traces as unknown[])[0] as Record<string, unknown>).messages,
       /session traces/,
     ],
+    ['an empty identity', (d) => (d.identity = {}), /identity/],
+    [
+      'an identity with a number for the IMEI',
+      (d) => ((d.identity as Record<string, unknown>).imei = 35),
+      /identity/,
+    ],
     ['a missing inbox section', (d) => delete d.inbox, /inbox/],
     ['settings as a list', (d) => (d.settings = []), /settings/],
     [
