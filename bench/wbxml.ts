@@ -8,19 +8,19 @@
  * - our encoder vs fast-xml-parser's builder writing the same document (goal: at least as fast);
  * - libwbxml's wbxml2xml / xml2wbxml on the same documents, whole process;
  * - scaling across document sizes (goal: 10x the items takes at most 11x the time);
- * - retained heap after decoding, relative to the input size.
+ * - peak and retained heap of decoding, relative to the input size, before and after the
+ *   tape (decisions 0105, 0106), and the peak when every node of the result is read.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { decodeWbxml } from '../src/core/wbxml/decode.ts';
 import { encodeWbxml } from '../src/core/wbxml/encode.ts';
 import type { XmlDocument } from '../src/core/wbxml/document.ts';
 import { parseXml, writeXml } from '../src/core/xml/index.ts';
+import { measureDecodeHeap } from './heap/measure.ts';
 import { formatTable, row, sample, timeMs, type BenchRow, type Sample } from './lib.ts';
 
 const SUITE = 'wbxml';
@@ -100,19 +100,6 @@ const fxpParser = new XMLParser({
   processEntities: true,
 });
 const fxpBuilder = new XMLBuilder({ preserveOrder: true, ignoreAttributes: false, suppressEmptyNode: true });
-
-let gc: (() => void) | undefined;
-const holder: unknown[] = [];
-function getGc(): (() => void) | undefined {
-  if (gc) return gc;
-  try {
-    setFlagsFromString('--expose-gc');
-    gc = runInNewContext('gc') as () => void;
-  } catch {
-    gc = undefined;
-  }
-  return gc;
-}
 
 function processMs(tool: string, args: string[], runs: number): Sample {
   const values: number[] = [];
@@ -272,40 +259,55 @@ export async function runWbxmlBench(log: (line: string) => void = () => {}): Pro
     ),
   );
 
-  // ---- retained heap after decoding ------------------------------------------------
-  const collect = getGc();
-  if (collect) {
-    const ratios: number[] = [];
-    // Results are kept in a module-level array so the optimiser cannot drop them before the measurement.
-    for (let i = 0; i < 5; i++) {
-      collect();
-      const before = process.memoryUsage().heapUsed;
-      holder.push(decodeWbxml(scaleBig.wbxml));
-      collect();
-      const after = process.memoryUsage().heapUsed;
-      ratios.push((after - before) / scaleBig.wbxml.length);
-      holder.length = 0;
-    }
-    const xmlRatios: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      collect();
-      const before = process.memoryUsage().heapUsed;
-      holder.push(fxpParser.parse(scaleBig.xml));
-      collect();
-      xmlRatios.push((process.memoryUsage().heapUsed - before) / scaleBig.wbxml.length);
-      holder.length = 0;
-    }
+  // ---- decode heap: peak and retained (decision 0105) --------------------------------
+  // Each figure comes from a fresh child process (bench/heap/measure.ts); "before" is the
+  // decoder as it was before the tape (decision 0106), kept as bench/heap/decode-v1.ts.
+  const heapRows = (label: string, inputs: Uint8Array[]): void => {
+    const before = measureDecodeHeap('v1', inputs);
+    const after = measureDecodeHeap('current', inputs);
+    const x = (bytes: number) => sample([bytes / after.inputBytes]);
+    const v1 = 'decoder before 0106 (v1)';
     rows.push(
       row(
         SUITE,
-        `retained heap of decoded 50k-item message / WBXML size (${mb(scaleBig.wbxml.length)} MB)`,
+        `decode peak heap, ${label} / WBXML size`,
         'x',
-        sample(ratios),
-        { name: 'fast-xml-parser tree / WBXML size', sample: sample(xmlRatios) },
+        x(after.peak),
+        { name: v1, sample: x(before.peak) },
         '<= 4',
       ),
+      row(
+        SUITE,
+        `decode retained heap, ${label} / WBXML size`,
+        'x',
+        x(after.retained),
+        { name: v1, sample: x(before.retained) },
+        '< 4',
+      ),
     );
-  }
+    log(
+      `heap ${label}: peak between ${(after.peakLow / after.inputBytes).toFixed(2)}x and ${(after.peak / after.inputBytes).toFixed(2)}x ` +
+        `(v1 ${(before.peakLow / before.inputBytes).toFixed(2)}x-${(before.peak / before.inputBytes).toFixed(2)}x), ` +
+        `${after.collections} / ${before.collections} full collections sampled`,
+    );
+  };
+  heapRows(`50k-item message (${mb(scaleBig.wbxml.length)} MB)`, [scaleBig.wbxml]);
+  heapRows(
+    `${many.length} DM messages kept (${mb(manyWbxml)} MB)`,
+    many.map((d) => d.wbxml),
+  );
+  // What a caller that reads the whole document pays (the view is then built in full).
+  const walkAfter = measureDecodeHeap('current', [scaleBig.wbxml], { walk: true });
+  const walkBefore = measureDecodeHeap('v1', [scaleBig.wbxml], { walk: true });
+  rows.push(
+    row(
+      SUITE,
+      'decode + read every node, peak heap, 50k-item message / WBXML size',
+      'x',
+      sample([walkAfter.peak / walkAfter.inputBytes]),
+      { name: 'v1 decoder + read every node', sample: sample([walkBefore.peak / walkBefore.inputBytes]) },
+    ),
+  );
 
   // ---- libwbxml, whole process ------------------------------------------------------
   if (hasTool('wbxml2xml') && hasTool('xml2wbxml')) {
