@@ -1,5 +1,6 @@
 import type { UserAnswer, UserInteraction } from '../core/dm/alerts.ts';
 import type { Prompter } from '../core/ports.ts';
+import { activitySet, dialogOpened, dialogsClosed, type ActivityLayers } from './activity.ts';
 import type { DeviceActivity } from './device.svelte.ts';
 
 /** The provisioning PIN question (CP USERPIN / USERNETWPIN), asked by the CP flow. */
@@ -70,6 +71,7 @@ export class PromptsState implements Prompter {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #resolvers = new Map<number, (value: never) => void>();
   #timer: ReturnType<typeof setTimeout> | null = null;
+  /** The activity to show once the dialogs close (null while none is open). */
   #activityBefore: DeviceActivity | null = null;
   readonly #device: ActivityHolder;
   #listeners: PromptListener[] = [];
@@ -126,6 +128,23 @@ export class PromptsState implements Prompter {
     });
   }
 
+  /**
+   * Sets the status bar's activity (sessions use this): at once, or, while a dialog is open,
+   * for when the dialogs close, so an activity that changed meanwhile is not lost.
+   */
+  showActivity(next: DeviceActivity): void {
+    this.#apply(activitySet(this.#layers(), next));
+  }
+
+  #layers(): ActivityLayers {
+    return { shown: this.#device.activity, underneath: this.#activityBefore };
+  }
+
+  #apply(layers: ActivityLayers): void {
+    this.#activityBefore = layers.underneath;
+    this.#device.activity = layers.shown;
+  }
+
   /** Answers the dialog `id` (the open one normally); ignored when it is already answered. */
   answer<P extends PendingPrompt>(prompt: P, value: Answer<P>): void {
     const resolve = this.#resolvers.get(prompt.id);
@@ -159,8 +178,7 @@ export class PromptsState implements Prompter {
       const wasEmpty = this.queue.length === 0;
       this.queue = [...this.queue, prompt];
       if (wasEmpty) {
-        this.#activityBefore = this.#device.activity;
-        this.#device.activity = 'waiting-for-you';
+        this.#apply(dialogOpened({ shown: this.#device.activity, underneath: null }));
         this.#showHead();
       }
     });
@@ -171,8 +189,9 @@ export class PromptsState implements Prompter {
     this.#timer = null;
     const head = this.queue[0];
     if (!head) {
-      if (this.#device.activity === 'waiting-for-you') this.#device.activity = this.#activityBefore ?? 'idle';
-      this.#activityBefore = null;
+      if (this.#device.activity === 'waiting-for-you')
+        this.#apply(dialogsClosed({ shown: 'waiting-for-you', underneath: this.#activityBefore ?? 'idle' }));
+      else this.#activityBefore = null;
       return;
     }
     const shown = { ...head, shownAt: Date.now() } as PendingPrompt;

@@ -16,6 +16,7 @@ import type { Clock, HttpTransport, Prompter, Random } from '../core/ports.ts';
 import { createFactoryTree } from '../core/tree/factory.ts';
 import type { ManagementTree } from '../core/tree/tree.ts';
 import type { NewNotification } from './notifications.svelte.ts';
+import type { DeviceActivity } from './device.svelte.ts';
 import type { ActivityHolder, LocalConfirm } from './prompts.svelte.ts';
 
 export type { TraceSummary } from '../adapters/idb-trace-store.ts';
@@ -54,7 +55,7 @@ export interface SessionsDeps {
   /** The tree, read reactively (SettingsState.tree) so `accounts` follows every change. */
   tree: () => ManagementTree | null;
   identity: () => DeviceIdentity | null;
-  /** The status bar's activity. */
+  /** The status bar's activity; set through `prompts.showActivity` so open dialogs keep it right. */
   device: ActivityHolder;
   /** DM alerts go to `ask`; the package-0 question to `confirm`; operator changes to `askOperatorChange`. */
   prompts: Prompter & {
@@ -64,6 +65,8 @@ export interface SessionsDeps {
       instanceName: string;
       what: ServerChange['what'];
     }): Promise<boolean>;
+    /** Sets the status bar's activity, kept for after the dialogs when one is open. */
+    showActivity(next: DeviceActivity): void;
   };
   /** "Ask me before the operator changes my active or locked settings" (read when a session starts). */
   confirmOperatorChanges: () => boolean;
@@ -289,16 +292,13 @@ export class SessionsState {
   }
 
   #setActivity(phase: SessionPhase): void {
-    const device = this.#deps.device;
-    // PromptsState owns "waiting for you" while a dialog is open and restores the state after.
-    if (phase === 'waiting-for-user' || phase === 'done' || device.activity === 'waiting-for-you') return;
-    device.activity = phase === 'connecting' ? 'connecting' : 'in-session';
+    // PromptsState owns "waiting for you" while a dialog is open; what is set meanwhile shows after.
+    if (phase === 'waiting-for-user' || phase === 'done') return;
+    this.#deps.prompts.showActivity(phase === 'connecting' ? 'connecting' : 'in-session');
   }
 
   #settleActivity(): void {
-    const device = this.#deps.device;
-    if (device.activity === 'waiting-for-you') return;
-    device.activity = this.#deps.notifications.unread > 0 ? 'notification-pending' : 'idle';
+    this.#deps.prompts.showActivity(this.#deps.notifications.unread > 0 ? 'notification-pending' : 'idle');
   }
 
   async #run(

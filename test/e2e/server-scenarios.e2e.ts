@@ -20,7 +20,8 @@ import {
   summaries,
   waitForSessions,
 } from './dm-support.ts';
-import { expectAccessible, openSettings, treeValue } from './handset-support.ts';
+import { expectAccessible, openSettings, seed, startHandset, treeValue } from './handset-support.ts';
+import { inject } from 'vitest';
 
 const CAMPAIGN = 'Example MMS (campaign)';
 const CAMPAIGN_MMSC = 'http://mmsc2.example.net/mms';
@@ -203,5 +204,54 @@ describe('reference server scenarios in the browser', () => {
     const uri = await page.evaluate(() => window.__otaTestHooks!.app.sessions.accounts[0]!.uri);
     expect(await treeValue(page, `${uri}/ServerID`)).toBe('ota-operator');
     expect(await treeValue(page, `${uri}/AppAddr/1/Addr`)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/dm$/);
+  });
+
+  it('the DM account screen: Connect looks disabled and says why when it cannot be used, with no gap above it', async () => {
+    await startHandset(page, inject('baseUrl'));
+    await seed(page, [
+      { op: 'add', uri: './DMAcc/nowhere/ServerID', value: 'nowhere' },
+      { op: 'add', uri: './DMAcc/nowhere/Name', value: 'Addressless Operator' },
+    ]);
+    await openSettings(page, /Device management/);
+    await page.getByRole('button', { name: /Addressless Operator/ }).click();
+    const connect = page.getByRole('button', { name: 'Connect to server' });
+    await connect.waitFor();
+    await expect(connect.getAttribute('aria-disabled')).resolves.toBe('true');
+    await expect(connect.getAttribute('aria-describedby')).resolves.toBe('connect-blocked');
+    await expect(page.locator('#connect-blocked').textContent()).resolves.toBe(
+      'These settings have no server address.',
+    );
+    const looks = await page.evaluate(() => {
+      const button = [...document.querySelectorAll('button')].find(
+        (b) => b.textContent === 'Connect to server',
+      )!;
+      const screen = button.closest('.instance')!;
+      const style = getComputedStyle(button);
+      const probe = document.createElement('span');
+      probe.style.color = 'var(--accent)';
+      screen.append(probe);
+      const accent = getComputedStyle(probe).color;
+      probe.remove();
+      return {
+        background: style.backgroundColor,
+        accent,
+        border: style.borderTopStyle,
+        cursor: style.cursor,
+        // Nothing between the screen's padding and the Connect block (no empty summary).
+        gap:
+          button.closest('section')!.getBoundingClientRect().top -
+          screen.getBoundingClientRect().top -
+          parseFloat(getComputedStyle(screen).paddingTop),
+      };
+    });
+    expect(looks.background).not.toBe(looks.accent);
+    expect(looks.border).toBe('dashed');
+    expect(looks.cursor).toBe('not-allowed');
+    expect(Math.abs(looks.gap)).toBeLessThan(1);
+    // It stays focusable (aria-disabled); pressing it does nothing, the reason stays next to it.
+    await connect.press('Enter');
+    await expect(page.getByTestId('session-outcome').count()).resolves.toBe(0);
+    await screenshot(page, 'dm-account-connect-disabled');
+    await expectAccessible(page, 'DM account screen, Connect disabled');
   });
 });
