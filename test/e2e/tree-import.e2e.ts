@@ -122,6 +122,14 @@ describe('tree inspector import', () => {
     await expect(page.getByRole('button', { name: 'Import', exact: true }).isDisabled()).resolves.toBe(true);
     await screenshot(page, 'tree-import-refused');
     await expectAccessible(page, 'the refused import preview');
+    // As the operator's DM server the ACL decides, and Locked does not bind it.
+    await page.getByLabel('Act as').selectOption('operator.example');
+    await page.getByText(/As the DM server operator\.example, the ACLs of the tree apply/).waitFor();
+    expect(await page.getByRole('list', { name: 'Refused' }).count()).toBe(0);
+    await expect(page.getByRole('button', { name: 'Import', exact: true }).isEnabled()).resolves.toBe(true);
+    await screenshot(page, 'tree-import-act-as-server');
+    await page.getByLabel('Act as').selectOption('');
+    await refused.waitFor();
     await page.keyboard.press('Escape');
     await page.getByText('Import of locked.json cancelled; nothing was changed.').waitFor();
     expect(await snapshot(page)).toEqual(before);

@@ -11,6 +11,9 @@ async function setUp() {
     { op: 'add', uri: './MMS/op/Addr', value: 'http://mmsc.example.net/mms' },
     { op: 'add', uri: './MMS/mine/Addr', value: 'http://mine.example.org/mms' },
     { op: 'replace', uri: './MMS/op?prop=Locked', value: 'true' },
+    { op: 'add', uri: './DMAcc/op/ServerID', value: 'operator.example' },
+    { op: 'add', uri: './DMAcc/other/ServerID', value: 'other.example' },
+    { op: 'replace', uri: './MMS?prop=ACL', value: 'Add=*&Get=*&Replace=operator.example' },
   ]);
   const json = exportTreeJson(tree, DEVICE);
   if (!('text' in json)) throw new Error('export failed');
@@ -54,6 +57,23 @@ describe('TreeImportState', () => {
     expect(tree.get(LOCAL_USER, './MMS/op/Addr').value).toBe('http://mmsc.example.net/mms');
     importer.cancel();
     expect(importer.note?.text).toBe('Import of locked.json cancelled; nothing was changed.');
+  });
+
+  it('acting as a DM server applies its ACLs instead of Locked', async () => {
+    const { tree, importer, edited } = await setUp();
+    importer.choose('locked.json', edited('./MMS/op/Addr', 'http://evil.example/mms'));
+    expect(importer.servers).toEqual(['operator.example', 'other.example']);
+    importer.setActAs('other.example');
+    expect(importer.pending?.preview.refused).toEqual([
+      { uri: './MMS/op/Addr', kind: 'replace', status: 425, reason: 'no Replace right on ./MMS/op/Addr' },
+    ]);
+    importer.setActAs('operator.example');
+    expect(importer.pending?.preview.refused).toEqual([]);
+    await importer.confirm();
+    expect(importer.note?.text).toBe(
+      'Imported locked.json as DM server operator.example: 0 nodes added, 1 node replaced.',
+    );
+    expect(tree.get(LOCAL_USER, './MMS/op/Addr').value).toBe('http://evil.example/mms');
   });
 
   it('a tree that changed after the preview refuses the whole import with the reason', async () => {
