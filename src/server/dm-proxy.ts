@@ -17,8 +17,13 @@ const FORWARDED_REQUEST = ['content-type', 'accept', 'accept-charset', 'x-syncml
 const FORWARDED_REPLY = ['content-type', 'x-syncml-hmac'];
 
 export interface DmProxyOptions {
-  /** Allowed target origins (`http://dm.example.net:8080`); undefined allows any http(s) URL. */
-  allowOrigins?: readonly string[];
+  /**
+   * Allowed target origins (`http://dm.example.net:8080`); undefined allows any http(s) URL. A
+   * function is asked per request (the reference DM server's URL is known only once it listens).
+   */
+  allowOrigins?: readonly string[] | (() => readonly string[]);
+  /** Where the allow list comes from, for the refusal text (default: `--proxy-allow`). */
+  allowSource?: string;
   maxBody?: number;
   timeoutMs?: number;
   fetch?: typeof fetch;
@@ -41,6 +46,42 @@ export function parseAllowList(text: string): string[] {
         throw new Error(`"${s}" is not an http(s) origin`);
       return url.origin;
     });
+}
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine can reach a server listening there. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return (
+    h === 'localhost' ||
+    h === '::1' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) ||
+    /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)
+  );
+}
+
+export const NETWORK_DEFAULT_SOURCE =
+  'serving on a network address without --proxy-allow, only the reference DM server is reachable';
+
+/**
+ * What `/proxy` may reach for `ota-handset serve` (decision 0155): the `--proxy-allow` list when
+ * given; any http(s) URL when the app listens on a loopback address (only this machine can post
+ * to it); otherwise only the reference DM server's own origin (nothing with --no-dm), so serving
+ * on a network address does not turn /proxy into an open relay for everyone on that network.
+ */
+export function proxyPolicy(
+  host: string,
+  allowList: readonly string[] | undefined,
+  dmServer: () => string | undefined,
+): Pick<DmProxyOptions, 'allowOrigins' | 'allowSource'> {
+  if (allowList !== undefined) return { allowOrigins: allowList };
+  if (isLoopbackHost(host)) return {};
+  return {
+    allowOrigins: () => {
+      const url = dmServer();
+      return url === undefined ? [] : [new URL(url).origin];
+    },
+    allowSource: NETWORK_DEFAULT_SOURCE,
+  };
 }
 
 class ProxyFailure extends Error {
@@ -74,7 +115,11 @@ async function readBody(req: IncomingMessage, max: number): Promise<Uint8Array> 
   return new Uint8Array(Buffer.concat(chunks));
 }
 
-function targetOf(req: IncomingMessage, allow: readonly string[] | undefined): URL {
+function targetOf(
+  req: IncomingMessage,
+  allowOption: DmProxyOptions['allowOrigins'],
+  allowSource: string | undefined,
+): URL {
   const raw = new URL(req.url ?? '/', 'http://localhost').searchParams.get('target');
   if (raw === null || raw === '')
     throw new ProxyFailure(400, 'proxy: no ?target=<url-encoded DM server URL>');
@@ -89,10 +134,13 @@ function targetOf(req: IncomingMessage, allow: readonly string[] | undefined): U
       400,
       `proxy: only http and https DM servers can be reached, not ${target.protocol}`,
     );
+  const allow = typeof allowOption === 'function' ? allowOption() : allowOption;
   if (allow !== undefined && !allow.includes(target.origin))
     throw new ProxyFailure(
       403,
-      `proxy: ${target.origin} is not in the allowed origins (--proxy-allow ${allow.join(',') || '(none)'})`,
+      allowSource === undefined
+        ? `proxy: ${target.origin} is not in the allowed origins (--proxy-allow ${allow.join(',') || '(none)'})`
+        : `proxy: ${target.origin} is not allowed (${allowSource}: ${allow.join(', ') || 'none'})`,
     );
   return target;
 }
@@ -113,7 +161,7 @@ export function createDmProxy(options: DmProxyOptions = {}) {
         res.end('proxy: POST a SyncML message\n');
         return true;
       }
-      const target = targetOf(req, options.allowOrigins);
+      const target = targetOf(req, options.allowOrigins, options.allowSource);
       const body = await readBody(req, maxBody);
       const headers: Record<string, string> = {};
       for (const name of FORWARDED_REQUEST) {

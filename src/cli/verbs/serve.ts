@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { createAppHandler } from '../../server/app-handler.ts';
-import { parseAllowList } from '../../server/dm-proxy.ts';
+import { isLoopbackHost, parseAllowList, proxyPolicy } from '../../server/dm-proxy.ts';
 import { listen } from '../../server/listen.ts';
 import { EXIT } from '../exit-codes.ts';
 import { UsageError, type CliIo } from '../io.ts';
@@ -34,8 +34,10 @@ export const serveVerb: Verb = {
     '  --dm-port N    port of the reference DM server started next to the app (default: $OTA_DM_PORT or 4180)',
     `  --dm-state F   its state file (default: ${DEFAULT_STATE_FILE}; - for memory only)`,
     '  --no-dm        do not start the DM server',
-    '  --proxy-allow O  comma-separated origins the /proxy path may reach (default: any http(s) URL);',
-    '                 the app posts to DM servers without CORS headers through POST /proxy?target=<url>',
+    '  --proxy-allow O  comma-separated origins the /proxy path may reach; the app posts to DM servers',
+    '                 without CORS headers through POST /proxy?target=<url>. Default: any http(s) URL',
+    '                 on a loopback --host (127.0.0.1, ::1, localhost); on any other address only the',
+    '                 reference DM server started here (nothing with --no-dm), so /proxy is no open relay',
     '',
     'The app also reads /ota-config.json: the DM server (push channel) and the proxy path.',
   ].join('\n'),
@@ -72,7 +74,7 @@ export const serveVerb: Verb = {
     const handle = createAppHandler({
       appDir,
       dmServer: () => dmServerUrl,
-      proxy: allowOrigins !== undefined ? { allowOrigins } : {},
+      proxy: proxyPolicy(host, allowOrigins, () => dmServerUrl),
     });
     const server = createServer((req, res) => {
       handle(req, res).catch(() => {
@@ -84,6 +86,10 @@ export const serveVerb: Verb = {
     try {
       actual = await listen(server, port, host, 'app');
       io.out(`ota-handset app:  http://${host}:${actual}/\n`);
+      if (allowOrigins === undefined && !isLoopbackHost(host))
+        io.out(
+          `/proxy reaches only the reference DM server (${host} is not a loopback address); --proxy-allow adds others\n`,
+        );
     } catch (error) {
       io.err(`error port-in-use: ${(error as Error).message}\n`);
       return EXIT.failed;

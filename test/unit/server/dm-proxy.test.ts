@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppHandler } from '../../../src/server/app-handler.ts';
-import { parseAllowList } from '../../../src/server/dm-proxy.ts';
+import { isLoopbackHost, parseAllowList, proxyPolicy } from '../../../src/server/dm-proxy.ts';
 import { listen } from '../../../src/server/listen.ts';
 import { loadOtaConfig, useProxyFor } from '../../../src/adapters/ota-config.ts';
 import { createFetchTransport } from '../../../src/adapters/fetch-transport.ts';
@@ -182,5 +182,40 @@ describe('ota-handset serve: /proxy and /ota-config.json', () => {
     ]);
     expect(() => parseAllowList('ftp://x')).toThrow(/not an http/);
     expect(() => parseAllowList('nonsense')).toThrow(/not a URL/);
+  });
+
+  it('on a network address without --proxy-allow, reaches only the reference DM server (no open relay)', async () => {
+    let dmServer: string | undefined = dmBase;
+    const base = await app(proxyPolicy('0.0.0.0', undefined, () => dmServer));
+    const post = (target: string) =>
+      fetch(`${base}/proxy?target=${encodeURIComponent(target)}`, { method: 'POST', body: 'x' });
+    expect((await post(`${dmBase}/dm`)).status).toBe(200);
+    const other = await post(`${slowBase}/dm`);
+    expect(other.status).toBe(403);
+    expect(await other.text()).toContain(
+      `only the reference DM server is reachable: ${new URL(dmBase).origin}`,
+    );
+    expect((await post('http://198.51.100.7/dm')).status).toBe(403);
+    // --no-dm: nothing at all.
+    dmServer = undefined;
+    const none = await post(`${dmBase}/dm`);
+    expect(none.status).toBe(403);
+    expect(await none.text()).toContain('reachable: none');
+  });
+
+  it('picks the proxy policy from the host and --proxy-allow', () => {
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', 'LOCALHOST'])
+      expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of ['0.0.0.0', '::', '192.168.1.5', '10.0.0.1', 'example.net', '128.0.0.1'])
+      expect(isLoopbackHost(host), host).toBe(false);
+    const dm = () => 'http://127.0.0.1:4180';
+    // Loopback: anything (only this machine can post to it).
+    expect(proxyPolicy('127.0.0.1', undefined, dm)).toEqual({});
+    // The allow list always wins.
+    expect(proxyPolicy('0.0.0.0', ['http://dm.example.net'], dm)).toEqual({
+      allowOrigins: ['http://dm.example.net'],
+    });
+    const network = proxyPolicy('192.168.1.5', undefined, dm).allowOrigins;
+    expect(typeof network === 'function' ? network() : network).toEqual(['http://127.0.0.1:4180']);
   });
 });
