@@ -2,10 +2,13 @@ import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 export default defineConfig({
-  // The Svelte plugin compiles the rune classes (src/state/*.svelte.ts) so they are unit-tested in
-  // Node too; the browser condition picks Svelte's client runtime, where $derived is reactive.
-  plugins: [svelte()],
+  // The rune classes (src/state/*.svelte.ts) are unit-tested in Node too. Vitest transforms for
+  // SSR, where Svelte would compile them for the server and resolve its server runtime (no
+  // effects, no reactivity), so both the compiler and the resolver are told "client/browser".
+  // test/unit/state/svelte-runtime.test.ts guards this.
+  plugins: [svelte({ dynamicCompileOptions: () => ({ generate: 'client' }) })],
   resolve: { conditions: ['browser'] },
+  ssr: { resolve: { conditions: ['browser'], externalConditions: ['browser'] } },
   test: {
     include: ['test/unit/**/*.test.ts', 'test/interop/**/*.test.ts'],
     environment: 'node',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
 import type { CliIo } from '../../../src/cli/io.ts';
+import { STATE_FILE_VERSION } from '../../../src/core/device/state-document.ts';
 
 function fakeIo(stdin = ''): CliIo & { stdout: string; stderr: string } {
   const io = {
@@ -41,7 +42,7 @@ describe('ota-handset device / tree (in-process)', () => {
     const r = await run(['device', 'init', '--state', state, '--imei', '352099001761481', '--model', 'X1']);
     expect(r).toMatchObject({ code: 0 });
     const saved = JSON.parse(await readFile(state, 'utf8')) as { format: string; version: number };
-    expect(saved).toMatchObject({ format: 'ota-handset-device-state', version: 1 });
+    expect(saved).toMatchObject({ format: 'ota-handset-device-state', version: STATE_FILE_VERSION });
     expect(await run(['tree', 'get', './DevInfo/DevId', '--state', state])).toMatchObject({
       code: 0,
       out: 'IMEI:352099001761481\n',
