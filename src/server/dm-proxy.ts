@@ -63,7 +63,7 @@ export const NETWORK_DEFAULT_SOURCE =
   'serving on a network address without --proxy-allow, only the reference DM server is reachable';
 
 /**
- * What `/proxy` may reach for `ota-handset serve` (decision 0155): the `--proxy-allow` list when
+ * What `/proxy` may reach for `ota-handset serve` (decision 0156): the `--proxy-allow` list when
  * given; any http(s) URL when the app listens on a loopback address (only this machine can post
  * to it); otherwise only the reference DM server's own origin (nothing with --no-dm), so serving
  * on a network address does not turn /proxy into an open relay for everyone on that network.
