@@ -8,6 +8,7 @@ import {
   type DeviceState,
 } from '../../adapters/state-file.ts';
 import { ManagementTree } from '../../core/tree/tree.ts';
+import { exportTreeJson } from '../../core/tree/transfer.ts';
 import { DEVICE, TNDS_MIME, server, type Principal, type TreeResult } from '../../core/tree/types.ts';
 import { EXIT } from '../exit-codes.ts';
 import { readInput, UsageError, type CliIo } from '../io.ts';
@@ -16,8 +17,7 @@ import { statusText } from '../../core/syncml/status-codes.ts';
 
 const clock = { now: () => Date.now() };
 
-/** Short meanings of the statuses the tree returns (oma-dm.md §6); the lead will unify with syncml/status-codes. */
-
+/** One stderr line for a tree status that is not 200, with its meaning from the status-code table. */
 export function statusLine(result: { status: number; reason?: string }): string {
   const text = statusText(result.status);
   return `error status-${result.status}: ${result.status} ${text}${result.reason ? `: ${result.reason}` : ''}\n`;
@@ -151,21 +151,12 @@ export const treeVerb: Verb = {
             io.out(`${result.value ?? ''}\n`);
             return EXIT.ok;
           }
-          const listed = tree.list(principal, uri, 'Struct');
-          if (listed.status !== 200) {
-            io.err(statusLine(listed));
+          const exported = exportTreeJson(tree, principal, uri);
+          if (!('text' in exported)) {
+            io.err(statusLine(exported));
             return EXIT.failed;
           }
-          const visible = new Set(listed.items?.map((i) => i.uri));
-          const records = tree
-            .snapshot()
-            .filter((r) => visible.has(r.uri))
-            .map((r) => {
-              if (!r.secret) return r;
-              const { value: _secret, ...rest } = r;
-              return rest;
-            });
-          io.out(`${JSON.stringify(records, null, 1)}\n`);
+          io.out(exported.text);
           return EXIT.ok;
         }
         case 'import': {
