@@ -12,7 +12,13 @@ import {
   StateFileError,
 } from '../../adapters/state-file.ts';
 import { parseHex } from '../../core/bytes/index.ts';
-import { bundleFromJson, BundleError, looksLikeBundle, type Bundle } from '../../core/flow/bundle.ts';
+import {
+  bundleFromJson,
+  BundleError,
+  bundlePayloadLoader,
+  looksLikeBundle,
+  type Bundle,
+} from '../../core/flow/bundle.ts';
 import { CoreFlowDevice } from '../../core/flow/core-device.ts';
 import { formatFlowReport, runFlow } from '../../core/flow/runner.ts';
 import type { Flow, FlowReport } from '../../core/flow/types.ts';
@@ -82,11 +88,7 @@ async function load(path: string, io: CliIo): Promise<Loaded | undefined> {
       return {
         flow: bundle.flow,
         bundle,
-        loadFile: async (name) => {
-          const bytes = bundle.payloads.get(name);
-          if (!bytes) throw new Error(`the bundle holds no payload "${name}"`);
-          return bytes;
-        },
+        loadFile: bundlePayloadLoader(bundle),
       };
     } catch (error) {
       if (!(error instanceof BundleError)) throw error;

@@ -39,6 +39,15 @@ export function looksLikeBundle(json: unknown): boolean {
   return typeof f === 'string' && f.startsWith('ota-handset-bundle/');
 }
 
+/** The runner's `loadFile` for a bundle: its payloads by name (the parser checked every reference). */
+export function bundlePayloadLoader(bundle: Bundle): (name: string) => Promise<Uint8Array> {
+  return async (name) => {
+    const bytes = bundle.payloads.get(name);
+    if (!bytes) throw new BundleError('bundle-corrupt', `${bundle.name}: no payload "${name}" in the bundle`);
+    return bytes;
+  };
+}
+
 export function parseBundle(text: string, name = 'the bundle'): Bundle {
   let json: unknown;
   try {

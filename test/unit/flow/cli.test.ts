@@ -4,7 +4,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../../../src/cli/main.ts';
-import { parseBundle } from '../../../src/core/flow/bundle.ts';
+import { bundlePayloadLoader, parseBundle } from '../../../src/core/flow/bundle.ts';
 import type { DmServer } from '../../../src/server/dm-server.ts';
 import { captureIo } from '../../support/capture-io.ts';
 import { ROOT, referenceServer } from './support.ts';
@@ -177,6 +177,9 @@ describe('bundles', () => {
     expect(b.scenarios).toEqual(['dm-bootstrap-cp', 'mms-campaign-confirm']);
     expect([...b.payloads.keys()]).toEqual(['payloads/mms-userpin.hex']);
     expect(b.payloads.get('payloads/mms-userpin.hex')![1]).toBe(0x06);
+    const load = bundlePayloadLoader(b);
+    expect(await load('payloads/mms-userpin.hex')).toBe(b.payloads.get('payloads/mms-userpin.hex'));
+    await expect(load('payloads/none.hex')).rejects.toMatchObject({ code: 'bundle-corrupt' });
     const i = await cli(['bundle', 'inspect', out]);
     expect(i.out).toMatch(/Payloads: payloads\/mms-userpin\.hex \(336 bytes\)/);
     expect(i.out).toMatch(/15\. \[assert\]/);

@@ -5,7 +5,12 @@
  * presenter); the handset keeps what the steps did.
  */
 import { parseHex } from '../../../core/bytes/index.ts';
-import { bundleFromJson, BundleError, looksLikeBundle } from '../../../core/flow/bundle.ts';
+import {
+  bundleFromJson,
+  BundleError,
+  bundlePayloadLoader,
+  looksLikeBundle,
+} from '../../../core/flow/bundle.ts';
 import { FlowRun, narrate } from '../../../core/flow/runner.ts';
 import type { Flow, StepReport } from '../../../core/flow/types.ts';
 import { validateFlow, type FlowProblem } from '../../../core/flow/validate.ts';
@@ -55,11 +60,7 @@ export function readFlow(
         loaded: {
           source,
           flow: bundle.flow,
-          loadFile: async (name) => {
-            const bytes = bundle.payloads.get(name);
-            if (!bytes) throw new Error(`the bundle holds no payload "${name}"`);
-            return bytes;
-          },
+          loadFile: bundlePayloadLoader(bundle),
         },
       };
     } catch (error) {
