@@ -29,7 +29,8 @@ import {
   type DdfNode,
 } from './mo/index.ts';
 import { TreeStoreError, type TreeStore } from './store.ts';
-import { parseTnds, writeTnds, type TndsNode } from './tnds.ts';
+import { writeTnds, type TndsNode } from './tnds-write.ts';
+import type { parseTnds as ParseTnds } from './tnds.ts';
 import {
   isWithin,
   lastSegment,
@@ -101,6 +102,18 @@ export interface OpenOptions {
   clock: Clock;
   /** Records for an empty store; default: the factory tree of the default identity is NOT assumed, pass one. */
   initial?: () => NodeRecord[];
+}
+
+/**
+ * The TNDS reader (fast-xml-parser) is loaded on the first TNDS Add, not with the tree: the tree is
+ * on the app's first screen and only imports and DM servers send TNDS (decision 0170).
+ */
+let tndsParser: typeof ParseTnds | null = null;
+async function loadTndsParser(): Promise<void> {
+  tndsParser ??= (await import('./tnds.ts')).parseTnds;
+}
+function hasTndsAdd(ops: readonly TreeOp[]): boolean {
+  return ops.some((op) => op.op === 'add' && op.type === TNDS_MIME);
 }
 
 const aclCache = new Map<string, Acl>();
@@ -307,7 +320,15 @@ export class ManagementTree {
    * is one store commit. Batches run one at a time.
    */
   batch(principal: Principal, ops: readonly TreeOp[], options: BatchOptions = {}): Promise<BatchResult> {
-    return this.exclusive(() => this.runBatch(principal, ops, options));
+    return this.exclusive(async () => {
+      if (hasTndsAdd(ops)) await loadTndsParser();
+      return this.runBatch(principal, ops, options);
+    });
+  }
+
+  /** Loads the TNDS reader so that `check` (synchronous) can dry-run TNDS Adds; `batch` loads it itself. */
+  static loadTndsParser(): Promise<void> {
+    return loadTndsParser();
   }
 
   /**
@@ -594,7 +615,10 @@ export class ManagementTree {
   }
 
   private addTnds(ctx: Ctx, target: string, xml: string): Outcome {
-    const parsed = parseTnds(xml);
+    // batch() loads the reader before a TNDS Add; only a check() before any load gets here without it.
+    if (!tndsParser)
+      return fail(500, 'the TNDS reader is not loaded: await ManagementTree.loadTndsParser() first');
+    const parsed = tndsParser(xml);
     if (typeof parsed === 'string') return fail(400, `bad TNDS: ${parsed}`);
     const visit = (node: TndsNode, parent: string): Outcome => {
       const uri = parent === '.' ? `./${node.name}` : `${parent}/${node.name}`;
