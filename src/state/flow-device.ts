@@ -18,6 +18,7 @@ import type { UiMode } from '../core/dm/package0.ts';
 import type { SessionTrace } from '../core/dm/trace.ts';
 import { describeAnswer, toUserAnswer } from '../core/flow/core-device.ts';
 import type {
+  CpReceiveOptions,
   FlowDevice,
   FlowNotificationResult,
   FlowPush,
@@ -31,9 +32,7 @@ import type { TreeOp, TreeResult } from '../core/tree/types.ts';
 import { BrowserFlowServer } from '../adapters/browser-flow-server.ts';
 import type { AppState } from './app.svelte.ts';
 import type { PendingPrompt } from './prompts.svelte.ts';
-
-/** The prompts' title of the "ask before operator changes" question (PromptsState.askOperatorChange). */
-const OPERATOR_CHANGE_TITLE = 'Allow this change?';
+import { isOperatorChangeQuestion } from './operator-change-prompt.ts';
 
 export interface BrowserFlowOptions {
   /** Wait for the presenter to answer on the phone instead of answering for them. */
@@ -169,7 +168,7 @@ export class BrowserFlowDevice implements FlowDevice {
         this.#given.set(prompt.id, { answered: describeAnswer(next) });
         this.#answerLater(prompt, answer);
       }
-    } else if (prompt.source === 'local' && prompt.request.title === OPERATOR_CHANGE_TITLE) {
+    } else if (prompt.source === 'local' && isOperatorChangeQuestion(prompt.request)) {
       const at = this.#answers.findIndex(isOperatorChange);
       const answer = at < 0 ? undefined : this.#answers.splice(at, 1)[0];
       this.#answerLater(
@@ -190,7 +189,7 @@ export class BrowserFlowDevice implements FlowDevice {
         answered: given?.answered ?? `${describeUserAnswer(value)} (on the phone)`,
         ...(given?.problem !== undefined ? { problem: given.problem } : {}),
       });
-    } else if (prompt.source === 'local' && prompt.request.title === OPERATOR_CHANGE_TITLE) {
+    } else if (prompt.source === 'local' && isOperatorChangeQuestion(prompt.request)) {
       this.#operatorChanges.push({ change: prompt.request.body, allowed: value === true });
     }
   }
@@ -227,15 +226,7 @@ export class BrowserFlowDevice implements FlowDevice {
     });
   }
 
-  async receiveCp(
-    bytes: Uint8Array,
-    options: {
-      pin?: string;
-      decision: 'accept' | 'reject';
-      acceptUnsigned: boolean;
-      source: 'paste' | 'push';
-    },
-  ): Promise<InboxRecord> {
+  async receiveCp(bytes: Uint8Array, options: CpReceiveOptions): Promise<InboxRecord> {
     const provisioning = this.#app.provisioning;
     if (!provisioning)
       throw new OtaError('flow-no-tree', 'the handset is not set up yet: finish the first run');

@@ -9,9 +9,7 @@ import type { TreeAssertion, FlowStep } from '../core/flow/types.ts';
 import type { UserAnswer } from '../core/dm/alerts.ts';
 import type { AppState } from './app.svelte.ts';
 import { FlowRecording } from './flow-recording.ts';
-
-/** The prompts' title of the "ask before operator changes" question (PromptsState.askOperatorChange). */
-const OPERATOR_CHANGE_TITLE = 'Allow this change?';
+import { isOperatorChangeQuestion } from './operator-change-prompt.ts';
 
 export class FlowRecorderState {
   recording = $state(false);
@@ -54,7 +52,7 @@ export class FlowRecorderState {
       app.prompts.listen({
         answered: (prompt, value) => {
           if (prompt.source === 'dm') r.promptAnswered(value as UserAnswer);
-          else if (prompt.source === 'local' && prompt.request.title === OPERATOR_CHANGE_TITLE)
+          else if (prompt.source === 'local' && isOperatorChangeQuestion(prompt.request))
             r.operatorChangeAnswered(value === true);
           else return;
           this.#changed();

@@ -26,6 +26,7 @@ import { createFactoryTree } from '../tree/factory.ts';
 import type { ManagementTree } from '../tree/tree.ts';
 import { LOCAL_USER, type TreeOp, type TreeResult } from '../tree/types.ts';
 import type {
+  CpReceiveOptions,
   FlowDevice,
   FlowNotificationResult,
   FlowPush,
@@ -124,15 +125,7 @@ export class CoreFlowDevice implements FlowDevice {
     return this.options.nextId?.() ?? `flow-${++this.counter}`;
   }
 
-  async receiveCp(
-    bytes: Uint8Array,
-    options: {
-      pin?: string;
-      decision: 'accept' | 'reject';
-      acceptUnsigned: boolean;
-      source: 'paste' | 'push';
-    },
-  ): Promise<InboxRecord> {
+  async receiveCp(bytes: Uint8Array, options: CpReceiveOptions): Promise<InboxRecord> {
     const { tree, clock, identity } = this.options;
     let record = receivePayload(bytes, {
       id: this.id(),

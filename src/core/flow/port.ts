@@ -53,6 +53,14 @@ export interface FlowPush {
   bytes: Uint8Array;
 }
 
+/** How a flow's cp step receives a message: with this PIN, then accepted or rejected. */
+export interface CpReceiveOptions {
+  pin?: string;
+  decision: 'accept' | 'reject';
+  acceptUnsigned: boolean;
+  source: 'paste' | 'push';
+}
+
 export interface FlowDevice {
   readonly capabilities: {
     /** A reference DM server is reachable (push and scenario steps). */
@@ -61,15 +69,7 @@ export interface FlowDevice {
     operatorChangeQuestion: boolean;
   };
   tree(): ManagementTree;
-  receiveCp(
-    bytes: Uint8Array,
-    options: {
-      pin?: string;
-      decision: 'accept' | 'reject';
-      acceptUnsigned: boolean;
-      source: 'paste' | 'push';
-    },
-  ): Promise<InboxRecord>;
+  receiveCp(bytes: Uint8Array, options: CpReceiveOptions): Promise<InboxRecord>;
   receiveNotification(
     body: Uint8Array,
     options: { consent: 'yes' | 'no'; faults: FaultPlan },
