@@ -92,3 +92,19 @@ export async function loadIdentity(db: HandsetDb): Promise<DeviceIdentity | unde
 export async function saveIdentity(db: HandsetDb, identity: DeviceIdentity): Promise<void> {
   await db.put('device', identity, 'identity');
 }
+
+/**
+ * The identity and every tree node in ONE readonly transaction: start-up needs both before the
+ * home screen, and a transaction each would queue the node read behind the identity's round trip.
+ */
+export async function loadIdentityAndNodes(
+  db: HandsetDb,
+): Promise<{ identity: DeviceIdentity | undefined; nodes: NodeRecord[] }> {
+  const tx = db.transaction(['device', 'nodes'], 'readonly');
+  const [identity, nodes] = await Promise.all([
+    tx.objectStore('device').get('identity') as Promise<DeviceIdentity | undefined>,
+    tx.objectStore('nodes').getAll(),
+    tx.done,
+  ]);
+  return { identity, nodes };
+}

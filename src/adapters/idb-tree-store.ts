@@ -9,9 +9,25 @@ import type { NodeRecord } from '../core/tree/types.ts';
  * is awaited inside it, so a failure aborts the transaction and leaves the stored tree unchanged.
  */
 export class IdbTreeStore implements TreeStore {
-  constructor(private readonly db: HandsetDb) {}
+  #preloaded: NodeRecord[] | null;
+
+  /**
+   * `preloaded`: the nodes already read with the identity at start-up (db.ts
+   * loadIdentityAndNodes); the first load() returns them instead of reading again.
+   */
+  constructor(
+    private readonly db: HandsetDb,
+    preloaded?: NodeRecord[],
+  ) {
+    this.#preloaded = preloaded ?? null;
+  }
 
   async load(): Promise<NodeRecord[]> {
+    const preloaded = this.#preloaded;
+    if (preloaded) {
+      this.#preloaded = null;
+      return preloaded;
+    }
     try {
       return await this.db.getAll('nodes');
     } catch (error) {

@@ -1,6 +1,6 @@
 import {
   DEFAULT_DB_NAME,
-  loadIdentity,
+  loadIdentityAndNodes,
   openHandsetDb,
   saveIdentity,
   SCHEMA_VERSION,
@@ -10,6 +10,7 @@ import { IdbTreeStore } from '../adapters/idb-tree-store.ts';
 import { systemClock } from '../adapters/system-clock.ts';
 import { assertValidIdentity, type DeviceIdentity } from '../core/device/identity.ts';
 import { ManagementTree } from '../core/tree/tree.ts';
+import type { NodeRecord } from '../core/tree/types.ts';
 
 /** What the status bar says the handset is doing. Later capabilities set it. */
 export type DeviceActivity =
@@ -49,8 +50,9 @@ export class DeviceState {
       // Closed while opening (the tester switched handsets): let go of it at once.
       if (this.#closed) return db.close();
       this.#db = db;
-      this.identity = (await loadIdentity(this.#db)) ?? null;
-      if (this.identity) await this.#openTree(this.identity);
+      const { identity, nodes } = await loadIdentityAndNodes(db);
+      this.identity = identity ?? null;
+      if (identity) await this.#openTree(identity, nodes);
     } catch (error) {
       this.storageError = `The handset's storage could not be opened: ${(error as Error).message}. Private browsing or a full disk can cause this.`;
     } finally {
@@ -75,8 +77,12 @@ export class DeviceState {
     this.#db = null;
   }
 
-  async #openTree(identity: DeviceIdentity): Promise<void> {
+  async #openTree(identity: DeviceIdentity, nodes?: NodeRecord[]): Promise<void> {
     if (!this.#db) return;
-    this.tree = await ManagementTree.openWithFactory(new IdbTreeStore(this.#db), systemClock, identity);
+    this.tree = await ManagementTree.openWithFactory(
+      new IdbTreeStore(this.#db, nodes),
+      systemClock,
+      identity,
+    );
   }
 }

@@ -31,6 +31,7 @@ import {
 import { createFactoryTree } from '../core/tree/factory.ts';
 import { OtaError } from '../core/errors.ts';
 import { buildDemoBundle, type DemoBundleChoice } from './demo-bundle.ts';
+import type { LastShownProfile } from '../adapters/last-shown-profile.ts';
 
 /** What the manager needs from the live state of one handset (AppState in the browser). */
 export interface HandsetApp {
@@ -46,6 +47,11 @@ export interface ProfileManagerOptions<A extends HandsetApp> {
   /** A fresh unique id (profiles, snapshots). */
   newId(): string;
   registryName?: string;
+  /**
+   * A synchronous memory of the profile shown last (localStorage in the browser), so load() can
+   * start that handset while the registry is still opening; the registry stays the authority.
+   */
+  lastShown?: LastShownProfile;
   /** Told after every change of the list, the current profile, its app or its snapshots. */
   onChange?(): void;
 }
@@ -82,6 +88,16 @@ export class ProfileManager<A extends HandsetApp> {
 
   /** Opens the registry (creating the first profile over the existing `ota-handset` database) and starts the current handset. */
   async load(): Promise<void> {
+    // Start the handset shown last while the registry opens, instead of after it (decision 0171).
+    const remembered = this.#options.lastShown?.read() ?? null;
+    let early: Promise<void> | null = null;
+    if (remembered) {
+      const app = this.#options.createApp(remembered);
+      this.app = app;
+      this.current = remembered;
+      this.#options.onChange?.();
+      early = app.start();
+    }
     const registry = new ProfileRegistry(
       await openProfilesDb(this.#options.registryName ?? PROFILES_DB_NAME),
     );
@@ -100,7 +116,22 @@ export class ProfileManager<A extends HandsetApp> {
     const currentId = await registry.currentId();
     const current = profiles.find((p) => p.id === currentId) ?? profiles[0]!;
     this.profiles = profiles;
+    if (early && remembered?.id === current.id && remembered.dbName === current.dbName) {
+      // The guess was right: keep the handset already starting; take the registry's record (name).
+      this.current = current;
+      this.#options.lastShown?.write(current);
+      if (currentId !== current.id) await registry.setCurrent(current.id);
+      await this.#refresh();
+      await early;
+      this.#options.onChange?.();
+      return;
+    }
+    // No memory, or it disagrees with the registry (another tab switched): the registry wins.
+    early?.catch(() => undefined);
     await this.#show(current);
+    // Opening a deleted profile's database created it again, empty: delete that orphan.
+    if (remembered && !profiles.some((p) => p.dbName === remembered.dbName))
+      await deleteHandsetDb(remembered.dbName).catch(() => undefined);
   }
 
   /** Shows another handset; the one shown is torn down first. */
@@ -120,7 +151,10 @@ export class ProfileManager<A extends HandsetApp> {
     const profile = this.#profile(id);
     const renamed = { ...profile, name: cleanName(name, profile.name) };
     await this.#registry!.put(renamed);
-    if (this.current?.id === id) this.current = renamed;
+    if (this.current?.id === id) {
+      this.current = renamed;
+      this.#options.lastShown?.write(renamed);
+    }
     await this.#refresh();
   }
 
@@ -256,6 +290,7 @@ export class ProfileManager<A extends HandsetApp> {
     this.app = null;
     this.current = profile;
     await this.#registry!.setCurrent(profile.id);
+    this.#options.lastShown?.write(profile);
     await this.#startApp();
   }
 

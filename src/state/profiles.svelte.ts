@@ -2,6 +2,7 @@ import { isOtaError } from '../core/errors.ts';
 import { parseDeviceState, type CompleteDeviceState } from '../core/device/state-document.ts';
 import type { ProfileRecord, SnapshotRecord } from '../adapters/profiles-db.ts';
 import { systemClock } from '../adapters/system-clock.ts';
+import { browserLastShownProfile } from '../adapters/last-shown-profile.ts';
 import { AppState } from './app.svelte.ts';
 import type { AppUpdateState } from './app-update.svelte.ts';
 import { ProfileManager } from './profile-manager.ts';
@@ -48,6 +49,7 @@ export class ProfilesState {
   constructor(options: ProfilesOptions) {
     this.#manager = new ProfileManager<AppState>({
       clock: systemClock,
+      lastShown: browserLastShownProfile(),
       newId: () => crypto.randomUUID(),
       createApp: (profile) => {
         const app = new AppState({ dbName: profile.dbName, update: options.update });
