@@ -13,7 +13,7 @@
  * Bound to anything but loopback, `/console`, `/push` and `/api` need the access token
  * (`?token=`, `x-ota-token` or `Authorization: Bearer`), decision 0072.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -73,6 +73,7 @@ import type { RunLogEntry } from '../core/dm-server/engine.ts';
 import type { Random } from '../core/ports.ts';
 import { DeviceStore, type DeviceRecord, type SessionSummary } from './device-store.ts';
 import { PushChannel } from './push-channel.ts';
+import { systemRandom } from '../adapters/system-random.ts';
 
 export const DEFAULT_DM_PORT = 4180;
 /** Largest request body read (oversized bodies get HTTP 413). */
@@ -123,8 +124,6 @@ interface LiveSession {
   lastActivity: number;
   eventsSeen: number;
 }
-
-const nodeRandom: Random = { bytes: (n) => new Uint8Array(randomBytes(n)) };
 
 /** Reads every `*.json` in a directory as a scenario; invalid files are reported, not loaded. */
 export async function loadScenarios(
@@ -253,7 +252,7 @@ export class DmServer {
     this.store = options.store ?? DeviceStore.memory();
     this.authorities = options.authorities ?? [...DEFAULT_AUTHORITIES];
     this.scenarios = options.scenarios ?? new Map();
-    this.random = options.random ?? nodeRandom;
+    this.random = options.random ?? systemRandom;
     this.now = options.now ?? Date.now;
     this.push = new PushChannel();
     this.server = createServer((req, res) => {

@@ -9,7 +9,6 @@
  *
  * Benchmarks import `runFleet(options)`; `ota-handset fleet` prints its report.
  */
-import { randomBytes } from 'node:crypto';
 import { createFetchTransport } from '../../adapters/fetch-transport.ts';
 import { MemoryTreeStore } from '../../adapters/memory-tree-store.ts';
 import { parseBase64 } from '../../core/bytes/index.ts';
@@ -17,10 +16,12 @@ import { applyPlan, planProvisioning, receivePayload } from '../../core/cp/provi
 import { devId as devIdOf } from '../../core/device/identity.ts';
 import { defaultAnswer } from '../../core/dm/alerts.ts';
 import { createSession, runSession, type DmEncoding, type SessionTrace } from '../../core/dm/session.ts';
-import type { HttpTransport, Prompter, Random } from '../../core/ports.ts';
+import type { HttpTransport, Prompter } from '../../core/ports.ts';
 import { ManagementTree } from '../../core/tree/tree.ts';
 import { fleetIdentity, shardIndices, type Shard } from './identities.ts';
 import { ServerClient } from './server-client.ts';
+import { systemRandom as random } from '../../adapters/system-random.ts';
+import { systemClock } from '../../adapters/system-clock.ts';
 
 export interface FleetOptions {
   /** Devices in the whole fleet (all shards). */
@@ -88,8 +89,6 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(rank, sorted.length) - 1]!;
 }
 
-const random: Random = { bytes: (n) => new Uint8Array(randomBytes(n)) };
-
 /** Fleet devices answer prompts with the alert's default, else OK / yes, as a patient user would. */
 const patientUser: Prompter = {
   ask: async (request) =>
@@ -125,7 +124,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const indices = shardIndices(options.devices, shard);
   const client = new ServerClient(options.server);
-  const clock = { now: () => Date.now() };
+  const clock = systemClock;
   const latencies: number[] = [];
   const failures = new Map<string, FleetFailure>();
   let done = 0;

@@ -12,8 +12,7 @@ import { EXIT } from '../exit-codes.ts';
 import { readInput, UsageError, type CliIo } from '../io.ts';
 import type { Verb } from '../verb.ts';
 import { openDevice, withStateErrors } from './tree.ts';
-
-const clock = { now: () => Date.now() };
+import { systemClock as clock } from '../../adapters/system-clock.ts';
 
 const KINDS: readonly PayloadKind[] = ['sms-segments', 'wsp-push', 'wbxml', 'xml'];
 

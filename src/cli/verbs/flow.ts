@@ -1,7 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createFetchTransport } from '../../adapters/fetch-transport.ts';
 import { MemoryTreeStore } from '../../adapters/memory-tree-store.ts';
@@ -25,15 +24,13 @@ import type { Flow, FlowReport } from '../../core/flow/types.ts';
 import { formatFlowProblems, validateFlow } from '../../core/flow/validate.ts';
 import type { DeviceState } from '../../core/device/state-document.ts';
 import { FaultSpecError, parseFault, type Fault } from '../../core/dm/faults.ts';
-import type { Random } from '../../core/ports.ts';
 import { ManagementTree } from '../../core/tree/tree.ts';
 import { EXIT } from '../exit-codes.ts';
 import { UsageError, type CliIo } from '../io.ts';
 import type { Verb } from '../verb.ts';
 import { HttpFlowServer, ServerApiError, ServerClient } from '../fleet/server-client.ts';
-
-const clock = { now: () => Date.now() };
-const random: Random = { bytes: (n) => new Uint8Array(randomBytes(n)) };
+import { systemClock as clock } from '../../adapters/system-clock.ts';
+import { systemRandom as random } from '../../adapters/system-random.ts';
 
 const USAGE = [
   'Usage: ota-handset flow run <flow.json|bundle.json> [--server URL] [--state F] [options]',

@@ -1,6 +1,5 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { randomBytes } from 'node:crypto';
 import { createFetchTransport } from '../../adapters/fetch-transport.ts';
 import { defaultAnswer, type UserAnswer, type UserInteraction } from '../../core/dm/alerts.ts';
 import {
@@ -16,15 +15,14 @@ import { formatTrace } from '../../core/dm/trace.ts';
 import { createExecRegistry } from '../../core/dm/exec-registry.ts';
 import { createFactoryTree } from '../../core/tree/factory.ts';
 import { FaultSpecError, parseFault, withTransportFaults, type Fault } from '../../core/dm/faults.ts';
-import type { Prompter, Random } from '../../core/ports.ts';
+import type { Prompter } from '../../core/ports.ts';
 import { EXIT } from '../exit-codes.ts';
 import { readInput, UsageError, type CliIo } from '../io.ts';
 import type { Verb } from '../verb.ts';
 import { bytesOrHex } from './notification.ts';
 import { openDevice, withStateErrors } from './tree.ts';
-
-const clock = { now: () => Date.now() };
-const random: Random = { bytes: (n) => new Uint8Array(randomBytes(n)) };
+import { systemClock as clock } from '../../adapters/system-clock.ts';
+import { systemRandom as random } from '../../adapters/system-random.ts';
 
 const USAGE = [
   'Usage: ota-handset session --state F (--account SERVERID | --notification FILE) [options]',

@@ -14,8 +14,7 @@ import { EXIT } from '../exit-codes.ts';
 import { readInput, UsageError, type CliIo } from '../io.ts';
 import type { Verb } from '../verb.ts';
 import { statusText } from '../../core/syncml/status-codes.ts';
-
-const clock = { now: () => Date.now() };
+import { systemClock as clock } from '../../adapters/system-clock.ts';
 
 /** One stderr line for a tree status that is not 200, with its meaning from the status-code table. */
 export function statusLine(result: { status: number; reason?: string }): string {
