@@ -11,6 +11,7 @@ import { NavigationState } from './navigation.svelte.ts';
 import { NotificationsState } from './notifications.svelte.ts';
 import { PreferencesState } from './preferences.svelte.ts';
 import { PromptsState } from './prompts.svelte.ts';
+import { InspectorLinkState } from './inspector-link.svelte.ts';
 import { PushState, type ReceivedPush } from './push.svelte.ts';
 import type { ProvisioningState } from './provisioning.svelte.ts';
 import { SessionsState } from './sessions.svelte.ts';
@@ -39,6 +40,8 @@ export class AppState {
   readonly notifications = new NotificationsState(this.device);
   readonly preferences = new PreferencesState();
   inspectorOpen = $state(false);
+  /** Records the phone asks the inspector to show (the lock line's link). */
+  readonly inspectorLink = new InspectorLinkState();
   /** Received CP and DM bootstrap messages; set once the device's storage is open. */
   provisioning = $state.raw<ProvisioningState | null>(null);
   /** What `ota-handset serve` said in /ota-config.json (proxy, DM server); null until read. */
