@@ -30,7 +30,7 @@ import {
 } from '../core/device/state-document.ts';
 import { createFactoryTree } from '../core/tree/factory.ts';
 import { OtaError } from '../core/errors.ts';
-import { buildDemoBundle, type DemoBundleChoice } from './demo-bundle.ts';
+import type { DemoBundleChoice } from './demo-bundle.ts';
 import type { LastShownProfile } from '../adapters/last-shown-profile.ts';
 
 /** What the manager needs from the live state of one handset (AppState in the browser). */
@@ -188,6 +188,8 @@ export class ProfileManager<A extends HandsetApp> {
   async exportBundle(choice: DemoBundleChoice): Promise<string> {
     const state = await this.#readCurrent();
     if (!state) throw new ProfileError('profile-not-set-up', 'This handset has not been set up yet.');
+    // The flow format and its validator are not first-screen code (decision 0170).
+    const { buildDemoBundle } = await import('./demo-bundle.ts');
     return buildDemoBundle(state, choice, this.#options.clock.now());
   }
 

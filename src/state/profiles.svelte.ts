@@ -6,7 +6,7 @@ import { browserLastShownProfile } from '../adapters/last-shown-profile.ts';
 import { AppState } from './app.svelte.ts';
 import type { AppUpdateState } from './app-update.svelte.ts';
 import { ProfileManager } from './profile-manager.ts';
-import { readDemoBundle, type DemoBundleChoice } from './demo-bundle.ts';
+import type { DemoBundleChoice } from './demo-bundle.ts';
 
 /** Where a notice belongs: the Handsets tab, its demo bundle section, or the Device tab's export/import. */
 export type NoticeArea = 'profiles' | 'bundle' | 'transfer';
@@ -170,6 +170,8 @@ export class ProfilesState {
     if (this.#sessionRunning('bundle')) return false;
     let read;
     try {
+      // The flow format and its validator are not first-screen code (decision 0170).
+      const { readDemoBundle } = await import('./demo-bundle.ts');
       read = readDemoBundle(text, fileName);
     } catch (error) {
       if (!isOtaError(error)) throw error;
