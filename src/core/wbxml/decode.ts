@@ -240,6 +240,12 @@ class Decoder {
 
   /** STR_I content: bytes up to a NUL, decoded. */
   private inlineString(): string {
+    const start = this.pos;
+    return this.text(start, this.inlineEnd());
+  }
+
+  /** Where the STR_I that starts here ends (its NUL), within the limit; moves past the NUL. */
+  private inlineEnd(): number {
     const b = this.b;
     const start = this.pos;
     const idx = b.indexOf(0, start);
@@ -255,7 +261,7 @@ class Decoder {
       );
     }
     this.pos = idx + 1;
-    return this.text(start, idx);
+    return idx;
   }
 
   /** The NUL-terminated string at `index` in the string table. */
@@ -311,19 +317,7 @@ class Decoder {
   private inlineText(): void {
     const b = this.b;
     const start = this.pos;
-    const idx = b.indexOf(0, start);
-    if (idx < 0) {
-      this.pos = b.length;
-      throw this.truncated('an inline string (no NUL terminator)');
-    }
-    if (idx - start > this.limits.maxStringLength) {
-      throw new WbxmlError(
-        'limit-exceeded',
-        `inline string longer than the limit of ${this.limits.maxStringLength} bytes`,
-        start,
-      );
-    }
-    this.pos = idx + 1;
+    const idx = this.inlineEnd();
     let plain = this.latin1;
     if (!plain) {
       let any = 0;
