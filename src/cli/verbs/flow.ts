@@ -23,7 +23,6 @@ import { formatFlowReport, runFlow } from '../../core/flow/runner.ts';
 import type { Flow, FlowReport } from '../../core/flow/types.ts';
 import { formatFlowProblems, validateFlow } from '../../core/flow/validate.ts';
 import type { DeviceState } from '../../core/device/state-document.ts';
-import { FaultSpecError, parseFault, type Fault } from '../../core/dm/faults.ts';
 import { ManagementTree } from '../../core/tree/tree.ts';
 import { EXIT } from '../exit-codes.ts';
 import { UsageError, type CliIo } from '../io.ts';
@@ -31,6 +30,7 @@ import type { Verb } from '../verb.ts';
 import { HttpFlowServer, ServerApiError, ServerClient } from '../fleet/server-client.ts';
 import { systemClock as clock } from '../../adapters/system-clock.ts';
 import { systemRandom as random } from '../../adapters/system-random.ts';
+import { parseFaultFlags } from './session.ts';
 
 const USAGE = [
   'Usage: ota-handset flow run <flow.json|bundle.json> [--server URL] [--state F] [options]',
@@ -136,13 +136,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   });
   const [path, ...extra] = positionals;
   if (path === undefined || extra.length > 0) throw new UsageError('give one flow or bundle file');
-  let faults: Fault[];
-  try {
-    faults = (values.fault ?? []).map(parseFault);
-  } catch (error) {
-    if (error instanceof FaultSpecError) throw new UsageError(`--fault: ${error.message}`);
-    throw error;
-  }
+  const faults = parseFaultFlags(values.fault ?? []);
   const loaded = await load(path, io);
   if (!loaded) return EXIT.usage;
 

@@ -24,6 +24,16 @@ import { openDevice, withStateErrors } from './tree.ts';
 import { systemClock as clock } from '../../adapters/system-clock.ts';
 import { systemRandom as random } from '../../adapters/system-random.ts';
 
+/** The --fault flags of `session` and `flow run`; a bad spec is a usage error. */
+export function parseFaultFlags(specs: readonly string[]): Fault[] {
+  try {
+    return specs.map(parseFault);
+  } catch (error) {
+    if (error instanceof FaultSpecError) throw new UsageError(`--fault: ${error.message}`);
+    throw error;
+  }
+}
+
 const USAGE = [
   'Usage: ota-handset session --state F (--account SERVERID | --notification FILE) [options]',
   '',
@@ -177,13 +187,7 @@ export const sessionVerb: Verb = {
     if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
       throw new UsageError('--timeout is a positive number of milliseconds');
     const answers = parseAnswers(values.answer ?? []);
-    let faults: Fault[];
-    try {
-      faults = (values.fault ?? []).map(parseFault);
-    } catch (error) {
-      if (error instanceof FaultSpecError) throw new UsageError(`--fault: ${error.message}`);
-      throw error;
-    }
+    const faults = parseFaultFlags(values.fault ?? []);
     const notificationBytes =
       values.notification === undefined ? undefined : bytesOrHex(await readInput(values.notification, io));
 
