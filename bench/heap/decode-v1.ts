@@ -1,4 +1,8 @@
 /**
+ * Benchmark baseline only, not used by the app: the WBXML decoder as it was before the tape
+ * (decision 0106), frozen so bench/heap/probe.ts can compare peak heap. Fixes belong in
+ * src/core/wbxml/decode.ts, not here. Its original description follows.
+ *
  * WBXML 1.1-1.3 decoder (WAP-192-WBXML; /work/shared/spec/wbxml.md). Index-based and
  * iterative: one pass over the input, an explicit stack instead of recursion, children
  * collected on a shared stack and sliced once per element, so time and memory are linear in
