@@ -81,10 +81,11 @@ describe('device profiles', () => {
     await screenshot(page, 'profiles-rename');
     await page.getByRole('button', { name: 'Rename', exact: true }).click();
     await page.getByRole('button', { name: 'Show Spare phone' }).click();
+    // The copy holds the same tree as the handset shown before: wait for the switch itself first.
+    await expect.poll(() => profileName(page)).toBe('Spare phone');
     await page.waitForFunction(
       () => window.__otaTestHooks?.tree?.get({ kind: 'device' }, './MMS/first/Name').value === 'First MMS',
     );
-    expect(await profileName(page)).toBe('Spare phone');
 
     await page.getByRole('button', { name: 'Delete PoC handset' }).click();
     await page.getByRole('heading', { name: 'Delete PoC handset?' }).waitFor();
