@@ -2,13 +2,13 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freshDeviceState, loadDeviceState, StateFileError } from '../../adapters/state-file.ts';
-import { parseHex } from '../../core/bytes/index.ts';
 import { BundleError, parseBundle, serializeBundle } from '../../core/flow/bundle.ts';
 import { narrate } from '../../core/flow/runner.ts';
 import { formatFlowProblems, parseFlow } from '../../core/flow/validate.ts';
 import { EXIT } from '../exit-codes.ts';
 import { UsageError, type CliIo } from '../io.ts';
 import type { Verb } from '../verb.ts';
+import { payloadBytes } from '../../core/flow/payload-file.ts';
 
 const USAGE = [
   'Usage: ota-handset bundle inspect <bundle.json>',
@@ -102,10 +102,7 @@ async function create(args: string[], io: CliIo): Promise<number> {
     } catch (error) {
       throw new UsageError(`the flow's payload ${ref.file}: ${(error as Error).message}`);
     }
-    payloads.set(
-      ref.file,
-      ref.file.endsWith('.hex') ? parseHex(bytes.toString('utf8').replace(/\s/g, '')) : new Uint8Array(bytes),
-    );
+    payloads.set(ref.file, payloadBytes(ref.file, new Uint8Array(bytes)));
   }
   const scenarios = [...new Set(flow.steps.flatMap((s) => (s.type === 'scenario' ? [s.name] : [])))];
   const title = values.title ?? flow.title;

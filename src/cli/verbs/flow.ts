@@ -10,7 +10,6 @@ import {
   saveDeviceState,
   StateFileError,
 } from '../../adapters/state-file.ts';
-import { parseHex } from '../../core/bytes/index.ts';
 import {
   bundleFromJson,
   BundleError,
@@ -31,6 +30,7 @@ import { HttpFlowServer, ServerApiError, ServerClient } from '../fleet/server-cl
 import { systemClock as clock } from '../../adapters/system-clock.ts';
 import { systemRandom as random } from '../../adapters/system-random.ts';
 import { parseFaultFlags } from './session.ts';
+import { payloadBytes } from '../../core/flow/payload-file.ts';
 
 const USAGE = [
   'Usage: ota-handset flow run <flow.json|bundle.json> [--server URL] [--state F] [options]',
@@ -102,12 +102,7 @@ async function load(path: string, io: CliIo): Promise<Loaded | undefined> {
   return {
     flow: checked.flow,
     loadFile: async (name) => {
-      const text = await readFile(resolve(base, name));
-      // A .hex file holds hex text (the project's vector files); anything else is raw bytes.
-      if (name.endsWith('.hex')) {
-        return parseHex(text.toString('utf8').replace(/#.*$/gm, '').replace(/\s/g, ''));
-      }
-      return new Uint8Array(text);
+      return payloadBytes(name, new Uint8Array(await readFile(resolve(base, name))));
     },
   };
 }

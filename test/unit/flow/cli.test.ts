@@ -1,10 +1,11 @@
 /** `ota-handset flow` and `bundle`: exit codes, the report, the JSON report, bundles. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../../../src/cli/main.ts';
 import { bundlePayloadLoader, parseBundle } from '../../../src/core/flow/bundle.ts';
+import { parseHex } from '../../../src/core/bytes/index.ts';
 import type { DmServer } from '../../../src/server/dm-server.ts';
 import { captureIo } from '../../support/capture-io.ts';
 import { ROOT, referenceServer } from './support.ts';
@@ -183,6 +184,28 @@ describe('bundles', () => {
     const i = await cli(['bundle', 'inspect', out]);
     expect(i.out).toMatch(/Payloads: payloads\/mms-userpin\.hex \(336 bytes\)/);
     expect(i.out).toMatch(/15\. \[assert\]/);
+  });
+
+  it('a .hex payload may carry # comments, in flow run and bundle create alike', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ota-flow-'));
+    await mkdir(join(dir, 'payloads'));
+    await writeFile(join(dir, 'payloads/m.hex'), `# the user-PIN MMS vector\n${await hex()} # end\n`);
+    const flow = {
+      format: 'ota-handset-flow/1',
+      name: 'commented-hex',
+      steps: [
+        { type: 'cp', payload: { file: 'payloads/m.hex' }, pin: '1234', expect: { result: 'applied' } },
+      ],
+    };
+    await writeFile(join(dir, 'f.json'), JSON.stringify(flow));
+    const run = await cli(['flow', 'run', join(dir, 'f.json')]);
+    expect(run.code, run.out + run.err).toBe(0);
+    const out = join(dir, 'b.json');
+    const created = await cli(['bundle', 'create', '--flow', join(dir, 'f.json'), '--out', out]);
+    expect(created.code, created.err).toBe(0);
+    expect(parseBundle(await readFile(out, 'utf8')).payloads.get('payloads/m.hex')).toEqual(
+      parseHex(await hex()),
+    );
   });
 
   it('a damaged bundle is refused whole (exit 2), and a missing scenario stops the run', async () => {

@@ -2,7 +2,7 @@
  * The shipped example flows (examples/flows/*.json) and their payload files, bundled by Vite so
  * the Flows tab offers them offline. `{ "file": "payloads/x.hex" }` resolves next to the flow.
  */
-import { payloadBytes } from './flow-player.svelte.ts';
+import { payloadBytes } from '../../../core/flow/payload-file.ts';
 
 const flows = import.meta.glob<string>('../../../../examples/flows/*.json', {
   query: '?raw',

@@ -4,7 +4,6 @@
  * narration before each step and its report after. Stop ends a run (and any wait for the
  * presenter); the handset keeps what the steps did.
  */
-import { parseHex } from '../../../core/bytes/index.ts';
 import {
   bundleFromJson,
   BundleError,
@@ -25,14 +24,6 @@ export interface LoadedFlow {
 }
 
 export type PlayerStatus = 'idle' | 'running' | 'paused' | 'finished' | 'stopped';
-
-/** A payload file's text as bytes: `.hex` files hold hex with `#` comments, like the CLI reads them. */
-export function payloadBytes(name: string, content: string | Uint8Array): Uint8Array {
-  if (!name.endsWith('.hex'))
-    return typeof content === 'string' ? new TextEncoder().encode(content) : content;
-  const text = typeof content === 'string' ? content : new TextDecoder().decode(content);
-  return parseHex(text.replace(/#.*$/gm, '').replace(/\s/g, ''));
-}
 
 /**
  * Reads flow (or bundle) text; `files` are the payload files that came with it, by name.
