@@ -1,6 +1,7 @@
 import type { UserAnswer, UserInteraction } from '../core/dm/alerts.ts';
 import type { Prompter } from '../core/ports.ts';
 import { activitySet, dialogOpened, dialogsClosed, type ActivityLayers } from './activity.ts';
+import { OPERATOR_CHANGE_TITLE } from './operator-change-prompt.ts';
 import type { DeviceActivity } from './device.svelte.ts';
 
 /** The provisioning PIN question (CP USERPIN / USERNETWPIN), asked by the CP flow. */
@@ -121,7 +122,7 @@ export class PromptsState implements Prompter {
       delete: 'delete',
     } as const;
     return this.confirm({
-      title: 'Allow this change?',
+      title: OPERATOR_CHANGE_TITLE,
       body: `${change.serverName} wants to ${verbs[change.what]} the settings “${change.instanceName}”.`,
       confirmLabel: 'Allow',
       cancelLabel: 'Refuse',

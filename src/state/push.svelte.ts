@@ -68,6 +68,9 @@ export class PushState {
   detail = $state('');
   /** Events delivered since the page opened. */
   received = $state(0);
+  /** Events whose delivery failed (e.g. storage refused the inbox record), and the last reason. */
+  failed = $state(0);
+  lastFailure = $state<string | null>(null);
   readonly #deps: PushDeps;
   #source: EventSource | null = null;
   #retry: ReturnType<typeof setTimeout> | null = null;
@@ -145,7 +148,13 @@ export class PushState {
       this.#seen.add(push.id);
       this.received++;
       // One at a time: a package 0 right after a bootstrap must see the new account.
-      this.#queue = this.#queue.then(() => this.#deps.deliver(push)).catch(() => undefined);
+      // A failed delivery must not block the next one, but it is counted and shown, never dropped silently.
+      this.#queue = this.#queue
+        .then(() => this.#deps.deliver(push))
+        .catch((error: unknown) => {
+          this.failed++;
+          this.lastFailure = `“${push.title}” could not be delivered: ${error instanceof Error ? error.message : String(error)}`;
+        });
     });
   }
 }

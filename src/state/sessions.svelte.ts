@@ -5,6 +5,7 @@ import {
   type TraceStore,
   type TraceSummary,
 } from '../adapters/idb-trace-store.ts';
+import { systemRandom } from '../adapters/system-random.ts';
 import { parsePush } from '../core/cp/push.ts';
 import { createExecRegistry } from '../core/dm/exec-registry.ts';
 import type * as AccountModule from '../core/dm/account.ts';
@@ -83,8 +84,6 @@ interface Engine {
   account: typeof AccountModule;
 }
 
-const browserRandom: Random = { bytes: (n) => crypto.getRandomValues(new Uint8Array(n)) };
-
 function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
@@ -118,7 +117,7 @@ export class SessionsState {
 
   constructor(deps: SessionsDeps) {
     this.#deps = deps;
-    this.#random = deps.random ?? browserRandom;
+    this.#random = deps.random ?? systemRandom;
   }
 
   accounts = $derived.by((): AccountSummary[] => {

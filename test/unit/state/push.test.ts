@@ -187,7 +187,7 @@ describe('PushState with a scripted EventSource', () => {
     expect(push.received).toBe(4);
   });
 
-  it('a failing delivery does not stop the ones after it', async () => {
+  it('a failing delivery does not stop the ones after it, and is counted with its reason', async () => {
     const got: string[] = [];
     const p = new PushState({
       deliver: async (x) => {
@@ -201,6 +201,8 @@ describe('PushState with a scripted EventSource', () => {
     ScriptedEventSource.last().emit(event('good'));
     await vi.advanceTimersByTimeAsync(10);
     expect(got).toEqual(['bad', 'good']);
+    expect(p.failed).toBe(1);
+    expect(p.lastFailure).toMatch(/could not be delivered: pipeline failed/);
     p.disconnect();
   });
 });
