@@ -34,7 +34,7 @@ import type {
   SyncMLWarning,
   SyncMLWarningCode,
 } from './message.ts';
-import { SYNCML_NAMESPACE, VER_DTD, VER_PROTO } from './message.ts';
+import { COMMAND_KINDS, SYNCML_NAMESPACE, VER_DTD, VER_PROTO } from './message.ts';
 
 /** SyncML elements that exist in the DTD but are not used by OMA DM (REP 41). */
 const NOT_USED_IN_DM = new Set([
@@ -347,19 +347,7 @@ function readAlert(ctx: ReadContext, f: Fields): Alert {
   return alert;
 }
 
-const COMMAND_NAMES = new Set<string>([
-  'Status',
-  'Results',
-  'Alert',
-  'Add',
-  'Replace',
-  'Delete',
-  'Copy',
-  'Exec',
-  'Get',
-  'Atomic',
-  'Sequence',
-]);
+const COMMAND_NAMES: ReadonlySet<string> = new Set(COMMAND_KINDS);
 
 function readCommand(ctx: ReadContext, el: XmlElement, path: string): Command {
   const name = localName(el.name);
