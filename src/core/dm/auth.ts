@@ -25,13 +25,6 @@ export const AUTH_MD5 = 'syncml:auth-md5';
 export const AUTH_MAC = 'syncml:auth-MAC';
 export type AuthType = typeof AUTH_BASIC | typeof AUTH_MD5 | typeof AUTH_MAC;
 
-/** DMAcc AAuthType values (oma-dm.md §13) for the three SyncML-level schemes. */
-export const AAUTH_TYPE_OF: Readonly<Record<AuthType, string>> = {
-  [AUTH_BASIC]: 'BASIC',
-  [AUTH_MD5]: 'DIGEST',
-  [AUTH_MAC]: 'HMAC',
-};
-
 /** Case-insensitive: `syncml:auth-mac` and `SYNCML:AUTH-MD5` are accepted. */
 export function normalizeAuthType(type: string | undefined): AuthType | undefined {
   switch (type?.trim().toLowerCase()) {

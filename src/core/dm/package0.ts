@@ -15,7 +15,6 @@ import { md5 } from '../crypto/index.ts';
 import { concatBytes, encodeUtf8, equalBytes, toBase64 } from '../bytes/index.ts';
 import { Package0Error } from './errors.ts';
 
-export const PACKAGE0_CONTENT_TYPE = 'application/vnd.syncml.notification';
 /** The only version the spec defines: decimal 11 ("1.1"), carried even by DM 1.2. */
 export const PACKAGE0_VERSION = 11;
 /** Accepted by default: 11 as the spec says and 12, which some DM 1.2 servers send (decision 0044). */

@@ -102,10 +102,6 @@ export type UserInteractionAlertCode = 1100 | 1101 | 1102 | 1103 | 1104;
 
 const BY_CODE: ReadonlyMap<number, AlertCodeInfo> = new Map(ALERT_CODES.map((a) => [a.code, a]));
 
-export function alertInfo(code: number): AlertCodeInfo | undefined {
-  return BY_CODE.get(code);
-}
-
 export function alertText(code: number): string {
   const known = BY_CODE.get(code);
   if (known) return known.name;
@@ -113,10 +109,6 @@ export function alertText(code: number): string {
     return `Reserved alert ${code}`;
   }
   return `Unknown alert ${code}`;
-}
-
-export function alertMeaning(code: number): string {
-  return BY_CODE.get(code)?.meaning ?? `Alert ${code} is not defined by OMA DM 1.2.`;
 }
 
 export function isUserInteractionAlert(code: number): code is UserInteractionAlertCode {

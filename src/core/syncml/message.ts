@@ -268,11 +268,3 @@ export function dataText(data: DataValue | undefined): string {
   if (data instanceof Uint8Array) return new TextDecoder().decode(data);
   return '';
 }
-
-/** The bytes of a DataValue: text encoded as UTF-8, elements give an empty array. */
-export function dataBytes(data: DataValue | undefined): Uint8Array {
-  if (data === undefined) return new Uint8Array(0);
-  if (typeof data === 'string') return new TextEncoder().encode(data);
-  if (data instanceof Uint8Array) return data;
-  return new Uint8Array(0);
-}

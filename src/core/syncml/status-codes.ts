@@ -318,8 +318,6 @@ export const StatusCode = {
   AtomicResponseTooLarge: 517,
 } as const;
 
-export type StatusCodeName = keyof typeof StatusCode;
-
 const BY_CODE: ReadonlyMap<number, StatusCodeInfo> = new Map(STATUS_CODES.map((s) => [s.code, s]));
 
 const CLASS_NAMES: Readonly<Record<number, string>> = {
@@ -329,10 +327,6 @@ const CLASS_NAMES: Readonly<Record<number, string>> = {
   4: 'Originator error',
   5: 'Recipient error',
 };
-
-export function statusInfo(code: number): StatusCodeInfo | undefined {
-  return BY_CODE.get(code);
-}
 
 /** Short name, e.g. `statusText(425)` = `Permission denied`; unknown codes are named by class. */
 export function statusText(code: number): string {
@@ -355,9 +349,4 @@ export function statusMeaning(code: number): string {
 /** 2xx: the command (or the authentication) succeeded. */
 export function isSuccess(code: number): boolean {
   return code >= 200 && code <= 299;
-}
-
-/** 4xx and 5xx. */
-export function isError(code: number): boolean {
-  return code >= 400 && code <= 599;
 }

@@ -132,10 +132,6 @@ export function parseUri(raw: string, limits: UriLimits = NO_LIMITS): ParsedUri 
   return { ok: true, uri: segments.length === 0 ? '.' : `./${segments.join('/')}`, segments, query };
 }
 
-export function joinUri(parent: string, name: string): string {
-  return `${parent}/${name}`;
-}
-
 export function parentUri(uri: string): string {
   if (uri === '.') return '';
   const i = uri.lastIndexOf('/');
