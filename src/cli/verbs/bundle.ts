@@ -1,13 +1,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freshDeviceState, loadDeviceState, StateFileError } from '../../adapters/state-file.ts';
+import { freshDeviceState, loadDeviceState } from '../../adapters/state-file.ts';
 import { BundleError, parseBundle, serializeBundle } from '../../core/flow/bundle.ts';
 import { narrate } from '../../core/flow/runner.ts';
 import { formatFlowProblems, parseFlow } from '../../core/flow/validate.ts';
 import { EXIT } from '../exit-codes.ts';
 import { UsageError, type CliIo } from '../io.ts';
 import type { Verb } from '../verb.ts';
+import { withStateErrors } from '../headless-device.ts';
 import { payloadBytes } from '../../core/flow/payload-file.ts';
 
 const USAGE = [
@@ -82,14 +83,8 @@ async function create(args: string[], io: CliIo): Promise<number> {
     return EXIT.usage;
   }
   const flow = checked.flow;
-  let device;
-  try {
-    device = values.state === undefined ? freshDeviceState(Date.now()) : await loadDeviceState(values.state);
-  } catch (error) {
-    if (!(error instanceof StateFileError)) throw error;
-    io.err(`error ${error.code}: ${error.message}\n`);
-    return EXIT.usage;
-  }
+  const device =
+    values.state === undefined ? freshDeviceState(Date.now()) : await loadDeviceState(values.state);
   if (!device) throw new UsageError(`no state file at ${values.state ?? ''}`);
   const base = dirname(resolve(values.flow));
   const payloads = new Map<string, Uint8Array>();
@@ -136,7 +131,7 @@ export const bundleVerb: Verb = {
   async run(args: string[], io: CliIo): Promise<number> {
     const [sub, ...rest] = args;
     if (sub === 'inspect') return inspect(rest, io);
-    if (sub === 'create') return create(rest, io);
+    if (sub === 'create') return withStateErrors(io, () => create(rest, io));
     throw new UsageError(sub === undefined ? 'give inspect or create' : `unknown bundle command "${sub}"`);
   },
 };

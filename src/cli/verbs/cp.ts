@@ -11,7 +11,7 @@ import { ManagementTree } from '../../core/tree/tree.ts';
 import { EXIT } from '../exit-codes.ts';
 import { readInput, UsageError, type CliIo } from '../io.ts';
 import type { Verb } from '../verb.ts';
-import { openDevice, withStateErrors } from './tree.ts';
+import { openDevice, withStateErrors } from '../headless-device.ts';
 import { systemClock as clock } from '../../adapters/system-clock.ts';
 
 const KINDS: readonly PayloadKind[] = ['sms-segments', 'wsp-push', 'wbxml', 'xml'];

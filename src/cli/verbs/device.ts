@@ -3,7 +3,7 @@ import { identityProblems, type DeviceIdentity } from '../../core/device/identit
 import { EXIT } from '../exit-codes.ts';
 import { UsageError, type CliIo } from '../io.ts';
 import type { Verb } from '../verb.ts';
-import { openDevice, withStateErrors } from './tree.ts';
+import { openDevice, withStateErrors } from '../headless-device.ts';
 
 const usage = [
   'Usage: ota-handset device init --state FILE [--imei N] [--imsi N] [--model M] [--name N]',

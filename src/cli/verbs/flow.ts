@@ -4,12 +4,7 @@ import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createFetchTransport } from '../../adapters/fetch-transport.ts';
 import { MemoryTreeStore } from '../../adapters/memory-tree-store.ts';
-import {
-  freshDeviceState,
-  loadDeviceState,
-  saveDeviceState,
-  StateFileError,
-} from '../../adapters/state-file.ts';
+import { freshDeviceState, loadDeviceState, saveDeviceState } from '../../adapters/state-file.ts';
 import {
   bundleFromJson,
   BundleError,
@@ -26,6 +21,7 @@ import { ManagementTree } from '../../core/tree/tree.ts';
 import { EXIT } from '../exit-codes.ts';
 import { UsageError, type CliIo } from '../io.ts';
 import type { Verb } from '../verb.ts';
+import { withStateErrors } from '../headless-device.ts';
 import { HttpFlowServer, ServerApiError, ServerClient } from '../fleet/server-client.ts';
 import { systemClock as clock } from '../../adapters/system-clock.ts';
 import { systemRandom as random } from '../../adapters/system-random.ts';
@@ -136,19 +132,11 @@ async function run(args: string[], io: CliIo): Promise<number> {
   if (!loaded) return EXIT.usage;
 
   let state: DeviceState;
-  try {
-    if (values.state !== undefined) {
-      const s = await loadDeviceState(values.state);
-      if (!s) throw new UsageError(`no state file at ${values.state}`);
-      state = s;
-    } else state = loaded.bundle?.device ?? freshDeviceState(clock.now());
-  } catch (error) {
-    if (error instanceof StateFileError) {
-      io.err(`error ${error.code}: ${error.message}\n`);
-      return EXIT.usage;
-    }
-    throw error;
-  }
+  if (values.state !== undefined) {
+    const s = await loadDeviceState(values.state);
+    if (!s) throw new UsageError(`no state file at ${values.state}`);
+    state = s;
+  } else state = loaded.bundle?.device ?? freshDeviceState(clock.now());
   const tree = await ManagementTree.open(new MemoryTreeStore(structuredClone(state.nodes)), { clock });
 
   let server: HttpFlowServer | undefined;
@@ -245,7 +233,7 @@ export const flowVerb: Verb = {
   usage: USAGE,
   async run(args: string[], io: CliIo): Promise<number> {
     const [sub, ...rest] = args;
-    if (sub === 'run') return run(rest, io);
+    if (sub === 'run') return withStateErrors(io, () => run(rest, io));
     if (sub === 'validate') return validate(rest, io);
     throw new UsageError(sub === undefined ? 'give run or validate' : `unknown flow command "${sub}"`);
   },

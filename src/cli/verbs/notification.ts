@@ -5,7 +5,7 @@ import { checkNotification, consentFor } from '../../core/dm/session.ts';
 import { EXIT } from '../exit-codes.ts';
 import { readInput, UsageError, type CliIo } from '../io.ts';
 import type { Verb } from '../verb.ts';
-import { openDevice, withStateErrors } from './tree.ts';
+import { openDevice, withStateErrors } from '../headless-device.ts';
 
 const USAGE = [
   'Usage: ota-handset notification inspect <file|-> [--server-password P] [--server-nonce B64] [--state F] [--json]',

@@ -20,7 +20,7 @@ import { EXIT } from '../exit-codes.ts';
 import { readInput, UsageError, type CliIo } from '../io.ts';
 import type { Verb } from '../verb.ts';
 import { bytesOrHex } from './notification.ts';
-import { openDevice, withStateErrors } from './tree.ts';
+import { openDevice, withStateErrors } from '../headless-device.ts';
 import { systemClock as clock } from '../../adapters/system-clock.ts';
 import { systemRandom as random } from '../../adapters/system-random.ts';
 
