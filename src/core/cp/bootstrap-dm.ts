@@ -14,7 +14,7 @@ import type { Command, Item, SyncMLMessage } from '../syncml/message.ts';
 import { decodeBase64 } from '../tree/format.ts';
 import { parseTnds, type TndsNode } from '../tree/tnds.ts';
 import { isNodeFormat, TNDS_MIME, type NodeFormat, type NodeValue, type TreeOp } from '../tree/types.ts';
-import { parseUri, parentUri } from '../tree/uri.ts';
+import { lastSegment, parseUri, parentUri } from '../tree/uri.ts';
 import { writeXml } from '../xml/write.ts';
 import { OtaError } from '../errors.ts';
 import {
@@ -367,7 +367,7 @@ class BootstrapPlanner {
           value: w.value ?? '',
           ...(w.value === MASK ? { secret: true } : {}),
         }));
-      const name = key.slice(key.lastIndexOf('/') + 1);
+      const name = lastSegment(key);
       let sentence: string;
       if (group === 'dm-accounts') {
         const serverId = this.valueOf(`${key}/ServerID`);

@@ -27,6 +27,7 @@ import type {
   TreeResult,
 } from '../tree/types.ts';
 import { DEVICE } from '../tree/types.ts';
+import { lastSegment } from '../tree/uri.ts';
 import {
   appId,
   childrenOfType,
@@ -300,7 +301,7 @@ class Planner {
       if (target && this.tree.record(target)) {
         return napRef(
           target,
-          this.tree.record(`${target}/NapId`)?.value ?? target.slice(target.lastIndexOf('/') + 1),
+          this.tree.record(`${target}/NapId`)?.value ?? lastSegment(target),
           this.tree.record(`${target}/Name`)?.value,
         );
       }

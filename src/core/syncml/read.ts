@@ -10,7 +10,7 @@
  * whose `details.path` names the offending element.
  */
 import type { XmlDocument, XmlElement } from '../wbxml/document.ts';
-import { textContent } from '../wbxml/document.ts';
+import { childElements, textContent } from '../wbxml/document.ts';
 import { SyncMLError } from './errors.ts';
 import type {
   Alert,
@@ -216,7 +216,7 @@ function readMeta(ctx: ReadContext, el: XmlElement, path: string): Meta {
  * part came as OPAQUE, otherwise the text exactly as it came (not trimmed).
  */
 function readData(ctx: ReadContext, el: XmlElement, path: string): DataValue {
-  const elements = el.children.filter((c): c is XmlElement => c.kind === 'element');
+  const elements = childElements(el);
   if (elements.length > 0) {
     if (el.children.some((c) => c.kind !== 'element' && !(c.kind === 'text' && c.value.trim() === ''))) {
       ctx.warn('unexpected-text', path, 'text beside embedded elements ignored');
