@@ -27,3 +27,10 @@ export async function readInput(path: string, io: CliIo): Promise<Uint8Array> {
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/** The usage error for a missing or unknown sub-command; `choices` reads like "init or show". */
+export function subCommandError(sub: string | undefined, choices: string): UsageError {
+  return new UsageError(
+    sub === undefined ? `missing sub-command: ${choices}` : `unknown sub-command "${sub}"`,
+  );
+}

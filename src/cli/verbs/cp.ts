@@ -9,7 +9,7 @@ import type { TreeReader } from '../../core/cp/to-tree.ts';
 import { DEFAULT_IDENTITY } from '../../core/device/identity.ts';
 import { ManagementTree } from '../../core/tree/tree.ts';
 import { EXIT } from '../exit-codes.ts';
-import { readInput, UsageError, type CliIo } from '../io.ts';
+import { readInput, subCommandError, UsageError, type CliIo } from '../io.ts';
 import type { Verb } from '../verb.ts';
 import { openDevice, withStateErrors } from '../headless-device.ts';
 import { systemClock as clock } from '../../adapters/system-clock.ts';
@@ -138,9 +138,7 @@ export const cpVerb: Verb = {
     });
     const [sub, file, ...extra] = positionals;
     if (sub !== 'inspect' && sub !== 'apply') {
-      throw new UsageError(
-        sub === undefined ? 'missing sub-command: inspect or apply' : `unknown sub-command "${sub}"`,
-      );
+      throw subCommandError(sub, 'inspect or apply');
     }
     if (file === undefined) throw new UsageError(`cp ${sub} needs a file (or - for standard input)`);
     if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { identityProblems, type DeviceIdentity } from '../../core/device/identity.ts';
 import { EXIT } from '../exit-codes.ts';
-import { UsageError, type CliIo } from '../io.ts';
+import { subCommandError, UsageError, type CliIo } from '../io.ts';
 import type { Verb } from '../verb.ts';
 import { openDevice, withStateErrors } from '../headless-device.ts';
 
@@ -46,10 +46,7 @@ export const deviceVerb: Verb = {
         io.out(`${JSON.stringify(device.state.identity, null, 2)}\n`);
         return EXIT.ok;
       }
-      if (sub !== 'init')
-        throw new UsageError(
-          sub === undefined ? 'missing sub-command: init or show' : `unknown sub-command "${sub}"`,
-        );
+      if (sub !== 'init') throw subCommandError(sub, 'init or show');
       const device = await openDevice(statePath, true);
       const identity: DeviceIdentity = { ...device.state.identity };
       for (const field of FIELDS) {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { exportTreeJson } from '../../core/tree/transfer.ts';
 import { DEVICE, TNDS_MIME, server, type Principal, type TreeResult } from '../../core/tree/types.ts';
 import { EXIT } from '../exit-codes.ts';
-import { readInput, UsageError, type CliIo } from '../io.ts';
+import { readInput, subCommandError, UsageError, type CliIo } from '../io.ts';
 import type { Verb } from '../verb.ts';
 import { statusText } from '../../core/syncml/status-codes.ts';
 import { openDevice, withStateErrors } from '../headless-device.ts';
@@ -116,9 +116,7 @@ export const treeVerb: Verb = {
           return EXIT.ok;
         }
         default:
-          throw new UsageError(
-            sub === undefined ? 'missing sub-command: get, export or import' : `unknown sub-command "${sub}"`,
-          );
+          throw subCommandError(sub, 'get, export or import');
       }
     });
   },
