@@ -11,6 +11,9 @@ import { ManagementTree } from '../core/tree/tree.ts';
 import { EXIT } from './exit-codes.ts';
 import { UsageError, type CliIo } from './io.ts';
 
+/** The user-agent of the headless device's HTTP requests (DM sessions, flows). */
+export const HEADLESS_USER_AGENT = 'ota-handset/0.1 (OMA DM 1.2 emulator)';
+
 /** An open headless device: its state, its tree, and how to save it back. */
 export interface HeadlessDevice {
   state: DeviceState;

@@ -21,7 +21,7 @@ import { ManagementTree } from '../../core/tree/tree.ts';
 import { EXIT } from '../exit-codes.ts';
 import { UsageError, type CliIo } from '../io.ts';
 import type { Verb } from '../verb.ts';
-import { withStateErrors } from '../headless-device.ts';
+import { HEADLESS_USER_AGENT, withStateErrors } from '../headless-device.ts';
 import { HttpFlowServer, ServerApiError, ServerClient } from '../fleet/server-client.ts';
 import { systemClock as clock } from '../../adapters/system-clock.ts';
 import { systemRandom as random } from '../../adapters/system-random.ts';
@@ -172,7 +172,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     random,
     transport: createFetchTransport({
       timeoutMs: 30000,
-      headers: { 'user-agent': 'ota-handset/0.1 (OMA DM 1.2 emulator)' },
+      headers: { 'user-agent': HEADLESS_USER_AGENT },
     }),
     sleep: (ms) => sleep(ms),
     ...(server ? { server } : {}),

@@ -20,7 +20,7 @@ import { EXIT } from '../exit-codes.ts';
 import { readInput, UsageError, type CliIo } from '../io.ts';
 import type { Verb } from '../verb.ts';
 import { bytesOrHex } from './notification.ts';
-import { openDevice, withStateErrors } from '../headless-device.ts';
+import { HEADLESS_USER_AGENT, openDevice, withStateErrors } from '../headless-device.ts';
 import { systemClock as clock } from '../../adapters/system-clock.ts';
 import { systemRandom as random } from '../../adapters/system-random.ts';
 
@@ -254,7 +254,7 @@ export const sessionVerb: Verb = {
       const http = createFetchTransport({
         timeoutMs,
         ...(values.proxy !== undefined ? { proxy: values.proxy } : {}),
-        headers: { 'user-agent': 'ota-handset/0.1 (OMA DM 1.2 emulator)' },
+        headers: { 'user-agent': HEADLESS_USER_AGENT },
       });
       const transport = faults.some((f) => f.kind !== 'status')
         ? withTransportFaults(http, faults, (ms) => new Promise((resolve) => setTimeout(resolve, ms)))
