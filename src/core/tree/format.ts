@@ -3,25 +3,15 @@
  * float, date, time, b64, bin and null are checked; a bad value is status 400 and an unknown
  * format 415 (project decision 0020). Example values are those of AOSP `testnewdatatype.xml`.
  */
+import { toBase64 } from '../bytes/base64.ts';
 import { utf8Length } from '../bytes/utf8.ts';
 import type { NodeFormat, NodeValue } from './types.ts';
 
 const B64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const B64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-export function encodeBase64(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const a = bytes[i]!;
-    const b = bytes[i + 1];
-    const c = bytes[i + 2];
-    out += B64_ALPHABET[a >> 2]!;
-    out += B64_ALPHABET[((a & 3) << 4) | ((b ?? 0) >> 4)]!;
-    out += b === undefined ? '=' : B64_ALPHABET[((b & 15) << 2) | ((c ?? 0) >> 6)]!;
-    out += c === undefined ? '=' : B64_ALPHABET[c & 63]!;
-  }
-  return out;
-}
+/** Padded RFC 4648 base64: the core's one encoder, `toBase64` in bytes/base64.ts. */
+export const encodeBase64 = (bytes: Uint8Array): string => toBase64(bytes);
 
 export function decodeBase64(text: string): Uint8Array | undefined {
   const clean = text.replace(/\s+/g, '');

@@ -4,7 +4,7 @@
  * in WBXML it may be OPAQUE with Format `bin` or `b64`; a TNDS Add carries the tree as text
  * (XML) or as embedded elements (WBXML).
  */
-import { decodeBase64, encodeBase64 } from '../../tree/format.ts';
+import { decodeBase64 } from '../../tree/format.ts';
 import { TNDS_MIME, type NodeFormat, type NodeValue, type TreeResult } from '../../tree/types.ts';
 import type { DataValue, Item, Meta } from '../../syncml/message.ts';
 import { dataText } from '../../syncml/message.ts';
@@ -100,5 +100,3 @@ export function resultSize(items: readonly Item[]): number {
   }
   return total;
 }
-
-export { encodeBase64 };
