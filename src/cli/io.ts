@@ -23,6 +23,15 @@ export async function readInput(path: string, io: CliIo): Promise<Uint8Array> {
   return new Uint8Array(await readFile(path));
 }
 
+/** Reads a UTF-8 text file argument; a file that cannot be read is a usage error. */
+export async function readTextArg(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
 /** A usage error: the verb prints it and exits 2. */
 export class UsageError extends Error {
   override name = 'UsageError';

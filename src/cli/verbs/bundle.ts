@@ -6,7 +6,7 @@ import { BundleError, parseBundle, serializeBundle } from '../../core/flow/bundl
 import { narrate } from '../../core/flow/runner.ts';
 import { formatFlowProblems, parseFlow } from '../../core/flow/validate.ts';
 import { EXIT } from '../exit-codes.ts';
-import { UsageError, type CliIo } from '../io.ts';
+import { readTextArg, UsageError, type CliIo } from '../io.ts';
 import type { Verb } from '../verb.ts';
 import { withStateErrors } from '../headless-device.ts';
 import { payloadBytes } from '../../core/flow/payload-file.ts';
@@ -30,12 +30,7 @@ async function inspect(args: string[], io: CliIo): Promise<number> {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {}, strict: true });
   const [path, ...extra] = positionals;
   if (path === undefined || extra.length > 0) throw new UsageError('give one bundle file');
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
-  }
+  const text = await readTextArg(path);
   let b;
   try {
     b = parseBundle(text, path);
@@ -71,12 +66,7 @@ async function create(args: string[], io: CliIo): Promise<number> {
   });
   if (values.flow === undefined) throw new UsageError('--flow is required');
   if (values.out === undefined) throw new UsageError('--out is required');
-  let text: string;
-  try {
-    text = await readFile(values.flow, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read ${values.flow}: ${(error as Error).message}`);
-  }
+  const text = await readTextArg(values.flow);
   const checked = parseFlow(text, values.flow);
   if (!checked.ok) {
     io.err(`error flow-invalid:\n${formatFlowProblems(checked.errors, values.flow)}\n`);

@@ -19,7 +19,7 @@ import { formatFlowProblems, validateFlow } from '../../core/flow/validate.ts';
 import type { DeviceState } from '../../core/device/state-document.ts';
 import { ManagementTree } from '../../core/tree/tree.ts';
 import { EXIT } from '../exit-codes.ts';
-import { UsageError, type CliIo } from '../io.ts';
+import { readTextArg, UsageError, type CliIo } from '../io.ts';
 import type { Verb } from '../verb.ts';
 import { HEADLESS_USER_AGENT, withStateErrors } from '../headless-device.ts';
 import { HttpFlowServer, ServerApiError, ServerClient } from '../fleet/server-client.ts';
@@ -62,12 +62,7 @@ interface Loaded {
 
 /** Reads a flow or a bundle; prints the problems and returns undefined when it is bad. */
 async function load(path: string, io: CliIo): Promise<Loaded | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
-  }
+  const text = await readTextArg(path);
   let json: unknown;
   try {
     json = JSON.parse(text);
