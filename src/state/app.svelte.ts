@@ -38,7 +38,7 @@ export class AppState {
   /** The phone's system dialogs; `prompts` is the DM session's Prompter. */
   readonly prompts = new PromptsState(this.device);
   readonly notifications = new NotificationsState(this.device);
-  readonly preferences = new PreferencesState();
+  readonly preferences = new PreferencesState(this.device);
   inspectorOpen = $state(false);
   /** Records the phone asks the inspector to show (the lock line's link). */
   readonly inspectorLink = new InspectorLinkState();
@@ -66,10 +66,7 @@ export class AppState {
   readonly #sessionsStarted = new Set<string>();
 
   constructor(options: AppStateOptions = {}) {
-    if (options.dbName) {
-      this.device.dbName = options.dbName;
-      this.preferences.dbName = options.dbName;
-    }
+    if (options.dbName) this.device.dbName = options.dbName;
     if (options.update) this.update = options.update;
   }
 
@@ -82,7 +79,6 @@ export class AppState {
     this.#stopEffects = null;
     this.push.disconnect();
     this.device.close();
-    this.preferences.close();
   }
 
   /** Opens storage, then everything that lives in it. */

@@ -38,10 +38,20 @@ export class DeviceState {
   dbName = DEFAULT_DB_NAME;
   #db: HandsetDb | null = null;
   #closed = false;
+  #settleOpened: () => void = () => {};
+  readonly #opened = new Promise<void>((resolve) => (this.#settleOpened = resolve));
 
   /** The open database, for the other stores that live in it (inbox, traces). */
   get db(): HandsetDb | null {
     return this.#db;
+  }
+
+  /**
+   * Settles once load() has opened the database (or failed to, or the handset was closed), so
+   * stores read alongside the tree (preferences) can use `db` without opening it again.
+   */
+  get opened(): Promise<void> {
+    return this.#opened;
   }
 
   async load(): Promise<void> {
@@ -50,12 +60,14 @@ export class DeviceState {
       // Closed while opening (the tester switched handsets): let go of it at once.
       if (this.#closed) return db.close();
       this.#db = db;
+      this.#settleOpened();
       const { identity, nodes } = await loadIdentityAndNodes(db);
       this.identity = identity ?? null;
       if (identity) await this.#openTree(identity, nodes);
     } catch (error) {
       this.storageError = `The handset's storage could not be opened: ${(error as Error).message}. Private browsing or a full disk can cause this.`;
     } finally {
+      this.#settleOpened();
       this.loading = false;
     }
   }
@@ -73,6 +85,7 @@ export class DeviceState {
   /** Lets go of the database (the handset is being switched away or rewritten as a whole). */
   close(): void {
     this.#closed = true;
+    this.#settleOpened();
     this.#db?.close();
     this.#db = null;
   }

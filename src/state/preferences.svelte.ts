@@ -1,4 +1,4 @@
-import { DEFAULT_DB_NAME, openHandsetDb, type HandsetDb } from '../adapters/db.ts';
+import type { DeviceState } from './device.svelte.ts';
 import {
   DEFAULT_PREFERENCES,
   loadPreferences,
@@ -9,7 +9,8 @@ import {
 
 /**
  * Display options and the "ask me before the operator changes my active or locked settings"
- * option, persisted in IndexedDB (`device` store, key `preferences`).
+ * option, persisted in IndexedDB (`device` store, key `preferences`) of the handset database
+ * the device state opens (preferences are per handset, decision 0137).
  */
 export class PreferencesState {
   theme = $state<ThemeChoice>(DEFAULT_PREFERENCES.theme);
@@ -21,14 +22,18 @@ export class PreferencesState {
   confirmOperatorChanges = $state(DEFAULT_PREFERENCES.confirmOperatorChanges);
   /** A problem storing the preferences, shown in Settings > Display. */
   error = $state<string | null>(null);
-  /** The handset database of the profile shown (preferences are per handset, decision 0137). */
-  dbName = DEFAULT_DB_NAME;
-  #db: HandsetDb | null = null;
+  readonly #device: Pick<DeviceState, 'opened' | 'db'>;
+
+  constructor(device: Pick<DeviceState, 'opened' | 'db'>) {
+    this.#device = device;
+  }
 
   async load(): Promise<void> {
     try {
-      this.#db = await openHandsetDb(this.dbName);
-      this.#apply(await loadPreferences(this.#db));
+      await this.#device.opened;
+      const db = this.#device.db;
+      if (!db) throw new Error("the handset's storage is not open");
+      this.#apply(await loadPreferences(db));
     } catch (error) {
       this.error = `Display settings could not be read: ${(error as Error).message}`;
     }
@@ -47,16 +52,13 @@ export class PreferencesState {
     this.#apply({ ...this.value, ...change });
     this.error = null;
     try {
-      this.#db ??= await openHandsetDb(this.dbName);
-      await savePreferences(this.#db, this.value);
+      await this.#device.opened;
+      const db = this.#device.db;
+      if (!db) throw new Error("the handset's storage is not open");
+      await savePreferences(db, this.value);
     } catch (error) {
       this.error = `Not saved: ${(error as Error).message}. The setting applies until the page is reloaded.`;
     }
-  }
-
-  close(): void {
-    this.#db?.close();
-    this.#db = null;
   }
 
   #apply(p: Preferences): void {
