@@ -20,7 +20,7 @@ export interface FetchTransportOptions {
   fetch?: typeof fetch;
 }
 
-export function proxiedUrl(url: string, proxy: string | undefined): string {
+function proxiedUrl(url: string, proxy: string | undefined): string {
   return proxy === undefined || proxy === '' ? url : `${proxy}${encodeURIComponent(url)}`;
 }
 

@@ -49,7 +49,7 @@ export function payloadHex(record: Pick<InboxRecord, 'raw' | 'rawIsText'>): stri
   return toHex(record.raw);
 }
 
-export function answerSpec(answer: UserAnswer): AnswerSpec {
+function answerSpec(answer: UserAnswer): AnswerSpec {
   switch (answer.kind) {
     case 'text':
       return { text: answer.text };

@@ -375,7 +375,7 @@ export class SessionsState {
 }
 
 /** "Updated by Example Operator" / "Could not reach the server: …". */
-export function outcomeLine(record: TraceRecord): SessionOutcomeLine {
+function outcomeLine(record: TraceRecord): SessionOutcomeLine {
   const base = { serverId: record.serverId, traceId: record.id };
   if (record.outcome === 'completed') return { ...base, ok: true, text: `Updated by ${record.serverName}` };
   if (record.error?.name === 'TransportError')

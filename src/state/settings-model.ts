@@ -376,7 +376,7 @@ export function displayName(tree: ManagementTree, uri: string): string {
  * Why `value` is not acceptable for `field`, or null. `values` is the whole form (the NAP
  * address is checked according to its address type).
  */
-export function fieldProblem(
+function fieldProblem(
   field: FormField,
   value: string,
   values: Readonly<Record<string, string>>,
@@ -510,7 +510,7 @@ export function serverNames(tree: ManagementTree): Map<string, string> {
 }
 
 /** `21 Nov, 10:42` (the year is added when it is not the current one). */
-export function formatLockTime(at: number, now = Date.now()): string {
+function formatLockTime(at: number, now = Date.now()): string {
   const d = new Date(at);
   const sameYear = d.getFullYear() === new Date(now).getFullYear();
   const day = d.toLocaleDateString('en-GB', {

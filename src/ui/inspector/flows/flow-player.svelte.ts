@@ -29,7 +29,7 @@ export type PlayerStatus = 'idle' | 'running' | 'paused' | 'finished' | 'stopped
  * Reads flow (or bundle) text; `files` are the payload files that came with it, by name.
  * Returns the loaded flow or the problems, each with its place in the file.
  */
-export function readFlow(
+function readFlow(
   text: string,
   source: string,
   files: (name: string) => Promise<Uint8Array>,

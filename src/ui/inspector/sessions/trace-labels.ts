@@ -84,7 +84,7 @@ export const UI_MODE_TEXT: Record<UiMode, string> = {
 export type CommandFilter = 'all' | 'server' | 'client' | 'problems';
 
 /** A command "has a problem" when one of its statuses is not 2xx or it never got one. */
-export function commandHasProblem(cmd: TraceCommand): boolean {
+function commandHasProblem(cmd: TraceCommand): boolean {
   if (cmd.statuses.length === 0) return cmd.from === 'server';
   return cmd.statuses.some((s) => s.code < 200 || s.code > 299);
 }
