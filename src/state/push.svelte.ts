@@ -153,7 +153,7 @@ export class PushState {
         .then(() => this.#deps.deliver(push))
         .catch((error: unknown) => {
           this.failed++;
-          this.lastFailure = `“${push.title}” could not be delivered: ${error instanceof Error ? error.message : String(error)}`;
+          this.lastFailure = `Last: “${push.title}”: ${error instanceof Error ? error.message : String(error)}`;
         });
     });
   }

@@ -202,7 +202,7 @@ describe('PushState with a scripted EventSource', () => {
     await vi.advanceTimersByTimeAsync(10);
     expect(got).toEqual(['bad', 'good']);
     expect(p.failed).toBe(1);
-    expect(p.lastFailure).toMatch(/could not be delivered: pipeline failed/);
+    expect(p.lastFailure).toBe('Last: “push bad”: pipeline failed');
     p.disconnect();
   });
 });
