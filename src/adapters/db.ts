@@ -108,3 +108,29 @@ export async function loadIdentityAndNodes(
   ]);
   return { identity, nodes };
 }
+
+/** A handset database being opened and read: the connection first, then the identity and tree. */
+export interface HandsetRead {
+  readonly dbName: string;
+  readonly db: Promise<HandsetDb>;
+  readonly contents: Promise<{ identity: DeviceIdentity | undefined; nodes: NodeRecord[] }>;
+}
+
+/**
+ * Opens a handset database and asks for its identity and nodes as soon as it is open, without
+ * waiting for the caller: the boot script starts this before the app's code is evaluated, so
+ * IndexedDB reads the tree while the main thread compiles the UI (decision 0172).
+ */
+export function startHandsetRead(dbName: string = DEFAULT_DB_NAME): HandsetRead {
+  const db = openHandsetDb(dbName);
+  const contents = db.then(loadIdentityAndNodes);
+  // Whoever takes the read reports its failure; an abandoned read must not be an unhandled rejection.
+  db.catch(() => undefined);
+  contents.catch(() => undefined);
+  return { dbName, db, contents };
+}
+
+/** Lets go of a read nobody took (the registry chose another handset). */
+export function discardHandsetRead(read: HandsetRead): void {
+  void read.db.then((db) => db.close()).catch(() => undefined);
+}

@@ -1,3 +1,4 @@
+import { discardHandsetRead, type HandsetRead } from '../adapters/db.ts';
 import { IdbInboxStore } from '../adapters/idb-inbox-store.ts';
 import { IdbTraceStore } from '../adapters/idb-trace-store.ts';
 import { loadOtaConfig, routingTransport, type OtaConfigLoad } from '../adapters/ota-config.ts';
@@ -22,6 +23,8 @@ export interface AppStateOptions {
   dbName?: string;
   /** The service worker state outlives a switch of handset: pass the one already registered. */
   update?: AppUpdateState;
+  /** This handset's database read, already started by the boot script (decision 0172). */
+  read?: HandsetRead;
 }
 
 /**
@@ -59,6 +62,7 @@ export class AppState {
   });
   /** The reference DM server's push channel (stands in for SMS); opened once there is an identity. */
   readonly push = new PushState({ deliver: (p) => this.#deliverPush(p) });
+  #read: HandsetRead | undefined;
   #stopEffects: (() => void) | null = null;
   #startedAt = 0;
   // Inbox records whose sessions were started (or were applied before this page opened).
@@ -68,6 +72,8 @@ export class AppState {
   constructor(options: AppStateOptions = {}) {
     if (options.dbName) this.device.dbName = options.dbName;
     if (options.update) this.update = options.update;
+    if (options.read?.dbName === this.device.dbName) this.#read = options.read;
+    else if (options.read) discardHandsetRead(options.read);
   }
 
   /**
@@ -83,11 +89,12 @@ export class AppState {
 
   /** Opens storage, then everything that lives in it. */
   async start(): Promise<void> {
-    // The CP pipeline (WBXML, XML, MAC checks) is not needed to paint the home screen: its
-    // module is fetched alongside opening storage, not in the first-screen bundle.
+    await this.device.load(this.#read);
+    this.#read = undefined;
+    // The CP pipeline (WBXML, XML, MAC checks) and /ota-config.json are not needed to show the
+    // handset: loading them while the tree is read would compete with it for the main thread.
     const pipeline = import('./provisioning.svelte.ts');
     const config = loadOtaConfig().then((c) => (this.otaConfig = c));
-    await this.device.load();
     const db = this.device.db;
     if (!db) return;
     const { ProvisioningState } = await pipeline;

@@ -1,10 +1,10 @@
 import {
   DEFAULT_DB_NAME,
-  loadIdentityAndNodes,
-  openHandsetDb,
   saveIdentity,
   SCHEMA_VERSION,
+  startHandsetRead,
   type HandsetDb,
+  type HandsetRead,
 } from '../adapters/db.ts';
 import { IdbTreeStore } from '../adapters/idb-tree-store.ts';
 import { systemClock } from '../adapters/system-clock.ts';
@@ -54,14 +54,15 @@ export class DeviceState {
     return this.#opened;
   }
 
-  async load(): Promise<void> {
+  /** Opens the database and the tree; `read` is one already under way (started at boot). */
+  async load(read: HandsetRead = startHandsetRead(this.dbName)): Promise<void> {
     try {
-      const db = await openHandsetDb(this.dbName);
+      const db = await read.db;
       // Closed while opening (the tester switched handsets): let go of it at once.
       if (this.#closed) return db.close();
       this.#db = db;
       this.#settleOpened();
-      const { identity, nodes } = await loadIdentityAndNodes(db);
+      const { identity, nodes } = await read.contents;
       this.identity = identity ?? null;
       if (identity) await this.#openTree(identity, nodes);
     } catch (error) {

@@ -1,6 +1,7 @@
 import { isOtaError } from '../core/errors.ts';
 import { parseDeviceState, type CompleteDeviceState } from '../core/device/state-document.ts';
 import type { ProfileRecord, SnapshotRecord } from '../adapters/profiles-db.ts';
+import type { HandsetRead } from '../adapters/db.ts';
 import { systemClock } from '../adapters/system-clock.ts';
 import { browserLastShownProfile } from '../adapters/last-shown-profile.ts';
 import { AppState } from './app.svelte.ts';
@@ -22,6 +23,8 @@ export interface ProfilesOptions {
   update: AppUpdateState;
   /** Told about each handset's new live state (test hooks). */
   onAppCreated?(app: AppState): void;
+  /** The remembered handset's database read, started by the boot script; the first app takes it. */
+  read?: HandsetRead | null;
 }
 
 /** Ends a message with exactly one full stop. */
@@ -47,12 +50,15 @@ export class ProfilesState {
   readonly #manager: ProfileManager<AppState>;
 
   constructor(options: ProfilesOptions) {
+    let read = options.read ?? null;
     this.#manager = new ProfileManager<AppState>({
       clock: systemClock,
       lastShown: browserLastShownProfile(),
       newId: () => crypto.randomUUID(),
       createApp: (profile) => {
-        const app = new AppState({ dbName: profile.dbName, update: options.update });
+        // Only the first handset shown can use the boot's read; AppState checks it is the same database.
+        const app = new AppState({ dbName: profile.dbName, update: options.update, read: read ?? undefined });
+        read = null;
         // The tester keeps the inspector where it was across a switch.
         app.inspectorOpen = this.app?.inspectorOpen ?? false;
         options.onAppCreated?.(app);
