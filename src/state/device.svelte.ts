@@ -3,6 +3,7 @@ import {
   saveIdentity,
   SCHEMA_VERSION,
   startHandsetRead,
+  START_UP_MARKS,
   type HandsetDb,
   type HandsetRead,
 } from '../adapters/db.ts';
@@ -64,7 +65,10 @@ export class DeviceState {
       this.#settleOpened();
       const { identity, nodes } = await read.contents;
       this.identity = identity ?? null;
-      if (identity) await this.#openTree(identity, nodes);
+      if (identity) {
+        await this.#openTree(identity, nodes);
+        performance.mark(START_UP_MARKS.treeOpen);
+      }
     } catch (error) {
       this.storageError = `The handset's storage could not be opened: ${(error as Error).message}. Private browsing or a full disk can cause this.`;
     } finally {
