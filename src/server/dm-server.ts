@@ -65,7 +65,7 @@ import {
   type SecMethodName,
 } from '../core/dm-server/scenario.ts';
 import { ServerSession } from '../core/dm-server/session.ts';
-import { parseBase64 } from '../core/bytes/index.ts';
+import { parseBase64, toHex } from '../core/bytes/index.ts';
 import { alertCommand, createHeader, statusForHeader } from '../core/syncml/build.ts';
 import type { Command, SyncMLMessage } from '../core/syncml/message.ts';
 import { statusText } from '../core/syncml/status-codes.ts';
@@ -680,7 +680,7 @@ export class DmServer {
       const s = this.scenarios.get(this.opts.defaultScenario);
       if (s) run = new ScenarioRun(s);
     }
-    const token = toHexToken(this.random.bytes(16));
+    const token = toHex(this.random.bytes(16));
     const respUri = `${serverUri}?s=${token}`;
     run?.begin({ devId, serverId: authority.serverId, sessionId: hdr.SessionID, serverUri });
     const session = new ServerSession({
@@ -1296,8 +1296,4 @@ export class DmServer {
     }
     throw new HttpError(404, `no API ${method} ${url.pathname}`);
   }
-}
-
-function toHexToken(bytes: Uint8Array): string {
-  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -6,6 +6,7 @@ import {
   type TraceSummary,
 } from '../adapters/idb-trace-store.ts';
 import { systemRandom } from '../adapters/system-random.ts';
+import { toHex } from '../core/bytes/hex.ts';
 import { parsePush } from '../core/cp/push.ts';
 import { createExecRegistry } from '../core/dm/exec-registry.ts';
 import type * as AccountModule from '../core/dm/account.ts';
@@ -82,10 +83,6 @@ export interface SessionsDeps {
 interface Engine {
   session: typeof SessionModule;
   account: typeof AccountModule;
-}
-
-function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /**
@@ -360,7 +357,7 @@ export class SessionsState {
     } finally {
       this.#settleActivity();
     }
-    const id = `${trace.started}-${trace.SessionID}-${hex(this.#random.bytes(3))}`;
+    const id = `${trace.started}-${trace.SessionID}-${toHex(this.#random.bytes(3))}`;
     const record: TraceRecord = { ...structuredClone(trace), id, serverName };
     try {
       await store.put(record);

@@ -6,6 +6,7 @@ import type { InboxRecord } from '../../core/cp/inbox.ts';
 import { maskedOps, previewLines } from '../../core/cp/preview.ts';
 import { applyPlan, pinAttemptsLeft, planProvisioning, receivePayload } from '../../core/cp/provision.ts';
 import type { TreeReader } from '../../core/cp/to-tree.ts';
+import { toHex } from '../../core/bytes/index.ts';
 import { DEFAULT_IDENTITY } from '../../core/device/identity.ts';
 import { ManagementTree } from '../../core/tree/tree.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -39,7 +40,7 @@ const usage = [
 ].join('\n');
 
 function hex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0').toUpperCase()).join('');
+  return toHex(bytes).toUpperCase();
 }
 
 /** The record as JSON: bytes as hex, secret op values masked. */

@@ -2,6 +2,11 @@ import { BytesError } from './errors.ts';
 
 const HEX = '0123456789abcdef';
 
+/** One byte as two lower-case hex digits (`0x0a` → `0a`); for labels and messages that name a byte. */
+export function hexByte(b: number): string {
+  return b.toString(16).padStart(2, '0');
+}
+
 /** Lower-case hex, two digits per byte, no separators. */
 export function toHex(bytes: Uint8Array): string {
   let out = '';

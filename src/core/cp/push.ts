@@ -9,7 +9,7 @@
  * The body is returned as a subarray of the input, byte-exact, because the CP MAC is
  * computed over the bytes as received (`oma-cp.md` §6.2).
  */
-import { toHex } from '../bytes/index.ts';
+import { hexByte, toHex } from '../bytes/index.ts';
 import { PushError } from './errors.ts';
 
 // ---------------------------------------------------------------------------------------
@@ -285,7 +285,7 @@ function latin1(bytes: Uint8Array): string {
 const hexOf = (bytes: Uint8Array): string => toHex(bytes).toUpperCase();
 
 function code2(code: number): string {
-  return `0x${code.toString(16).padStart(2, '0').toUpperCase()}`;
+  return `0x${hexByte(code).toUpperCase()}`;
 }
 
 /** Value-length: 0..30 is the length, 31 is followed by a uintvar length. Returns the length. */

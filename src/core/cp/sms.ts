@@ -5,7 +5,7 @@
  *
  * Each segment is the TP-User-Data **including** the UDH, UDHL byte first.
  */
-import { BytesError, parseHex } from '../bytes/index.ts';
+import { BytesError, hexByte, parseHex } from '../bytes/index.ts';
 import { SmsError } from './errors.ts';
 import type { Layer, LayerField } from './push.ts';
 
@@ -71,7 +71,7 @@ function fromHex(text: string, index: number): Uint8Array {
   }
 }
 
-const hex2 = (n: number): string => n.toString(16).padStart(2, '0').toUpperCase();
+const hex2 = (n: number): string => hexByte(n).toUpperCase();
 
 /** Parse one segment's UDH. Throws `SmsError('sms-bad-udh')` when the header is inconsistent. */
 export function parseSegment(input: SegmentInput, index = 0): SmsSegment {

@@ -7,7 +7,7 @@
  * - package 0 notifications (content type 0x44, application id 0x07, oma-dm.md §8).
  * Each becomes a WSP push PDU (oma-cp.md §8) carried as bytes in a `PushEvent`.
  */
-import { encodeUtf8, toBase64 } from '../bytes/index.ts';
+import { encodeUtf8, toBase64, toHex } from '../bytes/index.ts';
 import { buildPush } from '../cp/push.ts';
 import { signPush, type SecMethod } from '../cp/security.ts';
 import { buildPackage0, sessionIdForAlert, type UiMode } from '../dm/package0.ts';
@@ -104,8 +104,7 @@ export function nonceAsCpText(nonceB64: string): string | undefined {
 
 /** A fresh nonce that can travel as CP text: 16 random hex digits, kept (like all nonces) as base64 of its bytes. */
 export function cpTextNonce(random: Random): string {
-  const hex = Array.from(random.bytes(8), (b) => b.toString(16).padStart(2, '0')).join('');
-  return toBase64(encodeUtf8(hex));
+  return toBase64(encodeUtf8(toHex(random.bytes(8))));
 }
 
 export function w7Characteristics(

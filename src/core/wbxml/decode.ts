@@ -7,6 +7,7 @@
  * where callers read, so decoding itself needs little more heap than the tape.
  */
 import { BytesError } from '../bytes/errors.ts';
+import { hexByte } from '../bytes/hex.ts';
 import { decodeUtf8 } from '../bytes/utf8.ts';
 import type { XmlAttribute, XmlDocument } from './document.ts';
 import { WbxmlError } from './errors.ts';
@@ -592,5 +593,5 @@ class Decoder {
 }
 
 function hex2(n: number): string {
-  return n.toString(16).padStart(2, '0').toUpperCase();
+  return hexByte(n).toUpperCase();
 }

@@ -5,6 +5,7 @@ import {
   BytesError,
   decodeUtf8,
   encodeUtf8,
+  hexByte,
   parseBase64,
   parseHex,
   toBase64,
@@ -71,6 +72,12 @@ describe('hex', () => {
     expect(code(() => parseHex('0g'))).toBe('bad-hex');
     expect(code(() => parseHex('abc'))).toBe('bad-hex');
     expect(code(() => parseHex('00 11'))).toBe('bad-hex');
+  });
+
+  it('names one byte with two digits', () => {
+    expect(hexByte(0x0a)).toBe('0a');
+    expect(hexByte(0)).toBe('00');
+    expect(hexByte(0xff)).toBe('ff');
   });
 });
 

@@ -3,13 +3,9 @@
  * of eight, then the bytes as ASCII with `.` for anything outside 0x20..0x7e. Same layout as
  * `hexdump -C`, so testers can diff it against captures made with common tools.
  */
-import { parseBase64 } from '../../../core/bytes/index.ts';
+import { hexByte, parseBase64 } from '../../../core/bytes/index.ts';
 
 const BYTES_PER_LINE = 16;
-
-function hex2(b: number): string {
-  return b.toString(16).padStart(2, '0');
-}
 
 function ascii(b: number): string {
   return b >= 0x20 && b <= 0x7e ? String.fromCharCode(b) : '.';
@@ -25,7 +21,7 @@ export function hexDump(bytes: Uint8Array, maxBytes = bytes.length): string {
     let text = '';
     for (let i = start; i < start + BYTES_PER_LINE; i++) {
       // Pad a short last line so the ASCII column stays aligned.
-      hex += i < stop ? `${hex2(bytes[i] as number)} ` : '   ';
+      hex += i < stop ? `${hexByte(bytes[i] as number)} ` : '   ';
       if (i === start + 7) hex += ' ';
       if (i < stop) text += ascii(bytes[i] as number);
     }
