@@ -10,6 +10,7 @@
  * computed over the bytes as received (`oma-cp.md` §6.2).
  */
 import { hexByte, toHex } from '../bytes/index.ts';
+import { CONTENT_TYPE } from '../media-types.ts';
 import { PushError } from './errors.ts';
 
 // ---------------------------------------------------------------------------------------
@@ -42,6 +43,9 @@ export interface Layer {
 // ---------------------------------------------------------------------------------------
 // Well-known values (WSP assigned numbers as listed in oma-cp.md §8.3 and WAP-230 tables)
 
+/** Re-exported so CP readers keep one import; the strings live in core/media-types.ts. */
+export { CONTENT_TYPE };
+
 /** Well-known content types (code without the 0x80 bit). */
 export const WELL_KNOWN_CONTENT_TYPES: Readonly<Record<number, string>> = {
   0x00: '*/*',
@@ -55,24 +59,15 @@ export const WELL_KNOWN_CONTENT_TYPES: Readonly<Record<number, string>> = {
   0x30: 'application/vnd.wap.slc',
   0x31: 'text/vnd.wap.co',
   0x32: 'application/vnd.wap.coc',
-  0x35: 'text/vnd.wap.connectivity-xml',
-  0x36: 'application/vnd.wap.connectivity-wbxml',
+  0x35: CONTENT_TYPE.cpXml,
+  0x36: CONTENT_TYPE.cpWbxml,
   0x3e: 'application/vnd.wap.mms-message',
-  0x42: 'application/vnd.syncml.dm+wbxml',
-  0x43: 'application/vnd.syncml.dm+xml',
-  0x44: 'application/vnd.syncml.notification',
+  0x42: CONTENT_TYPE.dmWbxml,
+  0x43: CONTENT_TYPE.dmXml,
+  0x44: CONTENT_TYPE.dmNotification,
   0x4e: 'application/vnd.syncml.ds.notification',
   0x58: 'application/vnd.syncml.dm.notification',
 };
-
-/** Content types the handset acts on. */
-export const CONTENT_TYPE = {
-  cpWbxml: 'application/vnd.wap.connectivity-wbxml',
-  cpXml: 'text/vnd.wap.connectivity-xml',
-  dmWbxml: 'application/vnd.syncml.dm+wbxml',
-  dmXml: 'application/vnd.syncml.dm+xml',
-  dmNotification: 'application/vnd.syncml.notification',
-} as const;
 
 /** X-Wap-Application-Id well-known values. */
 export const WELL_KNOWN_APPLICATION_IDS: Readonly<Record<number, string>> = {

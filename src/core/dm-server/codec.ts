@@ -3,6 +3,7 @@
  * encoding the client used. XML goes through the XML bridge, WBXML through the WBXML codec.
  */
 import { decodeUtf8, encodeUtf8 } from '../bytes/index.ts';
+import { DM_CONTENT_TYPES } from '../media-types.ts';
 import { readSyncML } from '../syncml/read.ts';
 import { writeSyncML } from '../syncml/write.ts';
 import type { SyncMLMessage } from '../syncml/message.ts';
@@ -11,10 +12,7 @@ import { parseXml, writeXml } from '../xml/index.ts';
 
 export type DmEncoding = 'xml' | 'wbxml';
 
-export const DM_CONTENT_TYPES: Readonly<Record<DmEncoding, string>> = {
-  xml: 'application/vnd.syncml.dm+xml',
-  wbxml: 'application/vnd.syncml.dm+wbxml',
-};
+export { DM_CONTENT_TYPES };
 
 /** The encoding named by a Content-Type header (parameters ignored), or undefined. */
 export function encodingOf(contentType: string | undefined): DmEncoding | undefined {

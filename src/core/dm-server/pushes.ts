@@ -12,6 +12,7 @@ import { buildPush } from '../cp/push.ts';
 import { signPush, type SecMethod } from '../cp/security.ts';
 import { buildPackage0, sessionIdForAlert, type UiMode } from '../dm/package0.ts';
 import { decodeNonce } from '../dm/auth.ts';
+import { CONTENT_TYPE } from '../media-types.ts';
 import type { Random } from '../ports.ts';
 import { createHeader } from '../syncml/build.ts';
 import type { Command, SyncMLMessage } from '../syncml/message.ts';
@@ -254,10 +255,10 @@ export function notificationPush(
 }
 
 export const PUSH_CONTENT_TYPES: Readonly<Record<PushKind, string>> = {
-  cp: 'application/vnd.wap.connectivity-wbxml',
-  'cp-bootstrap': 'application/vnd.wap.connectivity-wbxml',
-  'dm-bootstrap': 'application/vnd.syncml.dm+wbxml',
-  package0: 'application/vnd.syncml.notification',
+  cp: CONTENT_TYPE.cpWbxml,
+  'cp-bootstrap': CONTENT_TYPE.cpWbxml,
+  'dm-bootstrap': CONTENT_TYPE.dmWbxml,
+  package0: CONTENT_TYPE.dmNotification,
 };
 
 export function pushEvent(

@@ -29,6 +29,7 @@
  */
 import { encodeUtf8, utf8Length } from '../bytes/index.ts';
 import { OtaError } from '../errors.ts';
+import { DM_CONTENT_TYPES } from '../media-types.ts';
 import type { Clock, HttpHeaders, HttpTransport, Prompter, Random } from '../ports.ts';
 import { TransportError } from '../ports.ts';
 import { alertCommand, createHeader, statusFor, statusForHeader, statusForItem } from '../syncml/build.ts';
@@ -95,10 +96,7 @@ export type { ServerChange } from './server-change.ts';
 // ---------------------------------------------------------------------------------------
 // Encoding
 
-export const DM_CONTENT_TYPES: Readonly<Record<DmEncoding, string>> = {
-  xml: 'application/vnd.syncml.dm+xml',
-  wbxml: 'application/vnd.syncml.dm+wbxml',
-};
+export { DM_CONTENT_TYPES };
 
 /** Message <-> bytes for one encoding, plus XML text for display. Pluggable for tests. */
 export interface SyncMLCodec {
