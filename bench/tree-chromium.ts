@@ -209,9 +209,12 @@ async function coldOpen(
           .domContentLoadedEventEnd,
     );
     const storage = await page.evaluate(
-      ([started, open]) =>
-        performance.getEntriesByName(open)[0]!.startTime -
-        performance.getEntriesByName(started)[0]!.startTime,
+      ([started, open]) => {
+        const [from] = performance.getEntriesByName(started);
+        const [to] = performance.getEntriesByName(open);
+        if (!from || !to) throw new Error(`start-up marks missing (${started}: ${!!from}, ${open}: ${!!to})`);
+        return to.startTime - from.startTime;
+      },
       [START_UP_MARKS.readStarted, START_UP_MARKS.treeOpen] as const,
     );
     await page.close();

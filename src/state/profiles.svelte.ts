@@ -1,7 +1,7 @@
 import { isOtaError } from '../core/errors.ts';
 import { parseDeviceState, type CompleteDeviceState } from '../core/device/state-document.ts';
 import type { ProfileRecord, SnapshotRecord } from '../adapters/profiles-db.ts';
-import type { HandsetRead } from '../adapters/db.ts';
+import { discardHandsetRead, type HandsetRead } from '../adapters/db.ts';
 import { systemClock } from '../adapters/system-clock.ts';
 import { browserLastShownProfile } from '../adapters/last-shown-profile.ts';
 import { AppState } from './app.svelte.ts';
@@ -49,16 +49,23 @@ export class ProfilesState {
   loadError = $state<string | null>(null);
   readonly #manager: ProfileManager<AppState>;
 
+  /** The boot's read until the first handset takes it. */
+  #read: HandsetRead | null;
+
   constructor(options: ProfilesOptions) {
-    let read = options.read ?? null;
+    this.#read = options.read ?? null;
     this.#manager = new ProfileManager<AppState>({
       clock: systemClock,
       lastShown: browserLastShownProfile(),
       newId: () => crypto.randomUUID(),
       createApp: (profile) => {
         // Only the first handset shown can use the boot's read; AppState checks it is the same database.
-        const app = new AppState({ dbName: profile.dbName, update: options.update, read: read ?? undefined });
-        read = null;
+        const app = new AppState({
+          dbName: profile.dbName,
+          update: options.update,
+          read: this.#read ?? undefined,
+        });
+        this.#read = null;
         // The tester keeps the inspector where it was across a switch.
         app.inspectorOpen = this.app?.inspectorOpen ?? false;
         options.onAppCreated?.(app);
@@ -73,6 +80,10 @@ export class ProfilesState {
       await this.#manager.load();
     } catch (error) {
       this.loadError = `The list of handsets could not be opened: ${(error as Error).message}. Private browsing or a full disk can cause this.`;
+    } finally {
+      // No handset took the boot's read (nothing remembered after all, or the registry failed).
+      if (this.#read) discardHandsetRead(this.#read);
+      this.#read = null;
     }
   }
 
