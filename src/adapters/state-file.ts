@@ -3,7 +3,6 @@
  * management tree as JSON, with a format version. Written atomically (temp file + rename).
  */
 import { readFile, rename, writeFile, unlink } from 'node:fs/promises';
-import { OtaError } from '../core/errors.ts';
 import { DEFAULT_IDENTITY, type DeviceIdentity } from '../core/device/identity.ts';
 import {
   parseDeviceState,
@@ -14,18 +13,9 @@ import {
   type DeviceState,
 } from '../core/device/state-document.ts';
 import { createFactoryTree } from '../core/tree/factory.ts';
+import { StateFileError } from './state-file-error.ts';
 
 export { STATE_FILE_FORMAT, STATE_FILE_VERSION, type DeviceState };
-
-export class StateFileError extends OtaError {
-  constructor(
-    code: 'state-file-corrupt' | 'state-file-version' | 'state-file-missing',
-    path: string,
-    message: string,
-  ) {
-    super(code, message, { path });
-  }
-}
 
 /** A fresh device: the default identity (or the one given) and its factory tree. */
 export function freshDeviceState(nowMs: number, identity: DeviceIdentity = DEFAULT_IDENTITY): DeviceState {

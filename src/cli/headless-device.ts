@@ -3,9 +3,9 @@ import {
   freshDeviceState,
   loadDeviceState,
   saveDeviceState,
-  StateFileError,
   type DeviceState,
 } from '../adapters/state-file.ts';
+import { StateFileError } from '../adapters/state-file-error.ts';
 import { systemClock as clock } from '../adapters/system-clock.ts';
 import { ManagementTree } from '../core/tree/tree.ts';
 import { EXIT } from './exit-codes.ts';

@@ -13,6 +13,7 @@ import type { AccountRecord } from '../core/dm-server/account.ts';
 import type { RunSnapshot } from '../core/dm-server/engine.ts';
 import type { PushEvent } from '../core/dm-server/pushes.ts';
 import type { SessionTrace } from '../core/dm/trace.ts';
+import { StateFileError } from '../adapters/state-file-error.ts';
 
 export const STATE_FORMAT = 'ota-handset-dm-server-state/1';
 const MAX_SESSIONS_PER_DEVICE = 12;
@@ -56,10 +57,6 @@ export interface StateFile {
   pushes: PushEvent[];
 }
 
-export class StateFileError extends Error {
-  override name = 'StateFileError';
-}
-
 export class DeviceStore {
   private state: StateFile;
   private dirty = false;
@@ -94,6 +91,8 @@ export class DeviceStore {
       json = JSON.parse(text);
     } catch (error) {
       throw new StateFileError(
+        'state-file-corrupt',
+        path,
         `${path} is not JSON (${(error as Error).message}); move it away or choose another --state file`,
       );
     }
@@ -105,6 +104,8 @@ export class DeviceStore {
       typeof s.devices !== 'object'
     ) {
       throw new StateFileError(
+        'state-file-corrupt',
+        path,
         `${path} is not a DM server state file (format "${STATE_FORMAT}"); choose another --state file`,
       );
     }

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatScenarioIssues, type Scenario } from '../../core/dm-server/scenario.ts';
-import { DeviceStore, StateFileError } from '../../server/device-store.ts';
+import { StateFileError } from '../../adapters/state-file-error.ts';
+import { DeviceStore } from '../../server/device-store.ts';
 import {
   DEFAULT_ALLOWED_ORIGINS,
   DEFAULT_DM_PORT,

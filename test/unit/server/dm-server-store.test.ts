@@ -6,7 +6,8 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeviceStore, StateFileError } from '../../../src/server/device-store.ts';
+import { StateFileError } from '../../../src/adapters/state-file-error.ts';
+import { DeviceStore } from '../../../src/server/device-store.ts';
 import { SHIPPED_SCENARIO_DIR, loadScenarios, type DmServer } from '../../../src/server/dm-server.ts';
 import { ScriptedClient, commandsOf, headerStatus, startServer } from './dm-server-client.ts';
 
