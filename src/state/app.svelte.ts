@@ -64,6 +64,7 @@ export class AppState {
   readonly push = new PushState({ deliver: (p) => this.#deliverPush(p) });
   #read: HandsetRead | undefined;
   #stopEffects: (() => void) | null = null;
+  #disposed = false;
   #startedAt = 0;
   // Inbox records whose sessions were started (or were applied before this page opened).
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -81,6 +82,7 @@ export class AppState {
    * another handset can be shown or this one rewritten as a whole (import, snapshot, reset).
    */
   dispose(): void {
+    this.#disposed = true;
     this.#stopEffects?.();
     this.#stopEffects = null;
     this.push.disconnect();
@@ -89,8 +91,19 @@ export class AppState {
 
   /** Opens storage, then everything that lives in it. */
   async start(): Promise<void> {
+    try {
+      await this.#start();
+    } catch (error) {
+      // Disposed while starting (the tester switched, imported or reset): what failed was work on
+      // its closed storage, and nothing of it is shown any more.
+      if (!this.#disposed) throw error;
+    }
+  }
+
+  async #start(): Promise<void> {
     await this.device.load(this.#read);
     this.#read = undefined;
+    if (this.#disposed) return;
     // The CP pipeline (WBXML, XML, MAC checks) and /ota-config.json are not needed to show the
     // handset: loading them while the tree is read would compete with it for the main thread.
     const pipeline = import('./provisioning.svelte.ts');
@@ -98,6 +111,7 @@ export class AppState {
     const db = this.device.db;
     if (!db) return;
     const { ProvisioningState } = await pipeline;
+    if (this.#disposed) return;
     const provisioning = new ProvisioningState({
       store: new IdbInboxStore(db),
       tree: () => this.device.tree,
@@ -108,6 +122,8 @@ export class AppState {
     this.provisioning = provisioning;
     await this.sessions.open(new IdbTraceStore(db));
     await config;
+    // Effects started now would outlive dispose() (a push channel nobody closes).
+    if (this.#disposed) return;
     this.#startedAt = systemClock.now();
     this.#stopEffects = $effect.root(() => {
       $effect(() => this.#watchPush());
