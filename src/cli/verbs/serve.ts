@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { createAppHandler } from '../../server/app-handler.ts';
 import { isLoopbackHost, parseAllowList, proxyPolicy } from '../../server/dm-proxy.ts';
 import { listen } from '../../server/listen.ts';
+import { parsePort } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import { UsageError, type CliIo } from '../io.ts';
 import type { Verb } from '../verb.ts';
@@ -13,14 +14,6 @@ import { DEFAULT_STATE_FILE, startDmServer } from './server.ts';
 import { DEFAULT_DM_PORT } from '../../server/dm-server.ts';
 
 const defaultAppDir = fileURLToPath(new URL('../../../dist', import.meta.url));
-
-export function parsePort(text: string | undefined, fallback: number, name: string): number {
-  if (text === undefined || text === '') return fallback;
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new UsageError(`${name} must be a port number 0-65535, got "${text}"`);
-  return port;
-}
 
 export const serveVerb: Verb = {
   name: 'serve',

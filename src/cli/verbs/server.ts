@@ -13,10 +13,10 @@ import {
   loadScenarios,
 } from '../../server/dm-server.ts';
 import { listen } from '../../server/listen.ts';
+import { parsePort } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import { UsageError, type CliIo } from '../io.ts';
 import type { Verb } from '../verb.ts';
-import { parsePort } from './serve.ts';
 
 export const DEFAULT_STATE_FILE = 'ota-dm-server-state.json';
 
