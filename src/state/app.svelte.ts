@@ -117,6 +117,7 @@ export class AppState {
       tree: () => this.device.tree,
       imsi: () => this.device.identity?.imsi,
       clock: systemClock,
+      dialogs: this.prompts,
     });
     await provisioning.load();
     this.provisioning = provisioning;

@@ -251,12 +251,11 @@ export class BrowserFlowDevice implements FlowDevice {
         record = (await (refuse ? provisioning.reject(record.id) : provisioning.accept(record.id))) ?? record;
       }
     }
-    // Left waiting (no or wrong PIN): the message stays in the inbox, the phone moves on.
-    if (
-      (record.status === 'awaiting-pin' || record.status === 'awaiting-consent') &&
-      provisioning.shownId === record.id
-    )
-      provisioning.postpone();
+    // Left waiting (no or wrong PIN): the message stays in the inbox, the phone moves on. A
+    // scripted run also closes the result ("Done"), or the next session's dialogs would wait
+    // behind it (decision 0180); a presenter closes it on the phone.
+    const waiting = record.status === 'awaiting-pin' || record.status === 'awaiting-consent';
+    if ((waiting || !presenter) && provisioning.shownId === record.id) provisioning.postpone();
     return record;
   }
 

@@ -4,16 +4,13 @@ import { activitySet, dialogOpened, dialogsClosed, type ActivityLayers } from '.
 import { OPERATOR_CHANGE_TITLE } from './operator-change-prompt.ts';
 import type { DeviceActivity } from './device.svelte.ts';
 
-/** The provisioning PIN question (CP USERPIN / USERNETWPIN), asked by the CP flow. */
-export interface PinRequest {
-  /** e.g. "New settings from your operator". */
-  title: string;
-  /** Plain words; the dialog adds that this is not the SIM PIN. */
-  explanation: string;
-  /** Shown when known; a wrong PIN is asked again with one less. */
-  attemptsLeft?: number;
-  /** Why the previous PIN was refused, e.g. "That PIN is not right." */
-  error?: string;
+/**
+ * The dialog of a received CP message (PIN, consent, result). ProvisioningState drives its steps
+ * and closes it; here it only takes its turn among the phone's dialogs (decision 0180).
+ */
+export interface ProvisioningDialog {
+  /** The inbox record shown. */
+  recordId: string;
 }
 
 /** A question the handset itself asks (delete settings, operator changes). */
@@ -35,16 +32,17 @@ interface Base {
 /** One dialog, open or waiting behind the open one. */
 export type PendingPrompt =
   | (Base & { source: 'dm'; request: UserInteraction })
-  | (Base & { source: 'pin'; request: PinRequest })
-  | (Base & { source: 'local'; request: LocalConfirm });
+  | (Base & { source: 'local'; request: LocalConfirm })
+  | (Base & { source: 'provisioning'; request: ProvisioningDialog });
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
+// A provisioning dialog is never answered here: its owner moves it on and closes it.
 type Answer<P extends PendingPrompt> = P extends { source: 'dm' }
   ? UserAnswer
-  : P extends { source: 'pin' }
-    ? string | null
-    : boolean;
+  : P extends { source: 'local' }
+    ? boolean
+    : never;
 
 /** Told when a dialog becomes visible and when it is answered (the flow runner and recorder). */
 export interface PromptListener {
@@ -59,10 +57,11 @@ export interface ActivityHolder {
 
 /**
  * The phone's system dialogs, one at a time, in arrival order. Implements the core's `Prompter`
- * port for DM user-interaction alerts (1100-1104) and also asks the CP PIN and local
- * confirmations. Dialogs live here, not in a screen, so switching screens or opening the
- * inspector never loses one; `Handset.svelte` renders `current` above every screen.
- * The MAXDT timer runs here from the moment a dialog is shown and answers `timeout`.
+ * port for DM user-interaction alerts (1100-1104) and also asks local confirmations; the dialog
+ * of a received CP message takes its turn here too (`showProvisioning`). Dialogs live here, not
+ * in a screen, so switching screens or opening the inspector never loses one; `DialogHost`
+ * renders `current` above every screen. The MAXDT timer runs here from the moment a dialog is
+ * shown and answers `timeout`.
  */
 export class PromptsState implements Prompter {
   queue = $state.raw<PendingPrompt[]>([]);
@@ -90,11 +89,6 @@ export class PromptsState implements Prompter {
   /** `Prompter.ask`: resolves with the user's answer, `cancel`, or `timeout` after MAXDT. */
   ask(request: UserInteraction): Promise<UserAnswer> {
     return this.#enqueue({ source: 'dm', request }) as Promise<UserAnswer>;
-  }
-
-  /** The provisioning PIN, or null when the user cancels. */
-  askPin(request: PinRequest): Promise<string | null> {
-    return this.#enqueue({ source: 'pin', request }) as Promise<string | null>;
   }
 
   /** A yes/no question from the handset itself; true when the user confirms. */
@@ -146,16 +140,34 @@ export class PromptsState implements Prompter {
     this.#device.activity = layers.shown;
   }
 
+  /**
+   * The dialog of CP message `recordId` wants the screen (null: it closed). It waits behind the
+   * dialogs already open, and those that come later wait behind it; the one message dialog a
+   * phone has is updated in place when another message replaces it.
+   */
+  showProvisioning(recordId: string | null): void {
+    const entry = this.queue.find((p) => p.source === 'provisioning');
+    if (recordId === null) {
+      if (entry) this.#remove(entry.id);
+    } else if (!entry) this.#add({ source: 'provisioning', request: { recordId } });
+    else if (entry.request.recordId !== recordId)
+      this.queue = this.queue.map((p) => (p.id === entry.id ? { ...entry, request: { recordId } } : p));
+  }
+
   /** Answers the dialog `id` (the open one normally); ignored when it is already answered. */
   answer<P extends PendingPrompt>(prompt: P, value: Answer<P>): void {
     const resolve = this.#resolvers.get(prompt.id);
     if (!resolve) return;
     this.#resolvers.delete(prompt.id);
-    const wasCurrent = this.queue[0]?.id === prompt.id;
-    this.queue = this.queue.filter((p) => p.id !== prompt.id);
-    if (wasCurrent) this.#showHead();
+    this.#remove(prompt.id);
     for (const l of this.#listeners) l.answered?.(prompt, value);
     (resolve as (v: Answer<P>) => void)(value);
+  }
+
+  #remove(id: number): void {
+    const wasCurrent = this.queue[0]?.id === id;
+    this.queue = this.queue.filter((p) => p.id !== id);
+    if (wasCurrent) this.#showHead();
   }
 
   /** Seconds left before the open dialog times out, or null when it has no MAXDT. */
@@ -173,16 +185,19 @@ export class PromptsState implements Prompter {
   }
 
   #enqueue(entry: DistributiveOmit<PendingPrompt, 'id' | 'shownAt'>): Promise<unknown> {
-    return new Promise<unknown>((resolve) => {
-      const prompt = { ...entry, id: this.#nextId++, shownAt: null } as PendingPrompt;
-      this.#resolvers.set(prompt.id, resolve as (value: never) => void);
-      const wasEmpty = this.queue.length === 0;
-      this.queue = [...this.queue, prompt];
-      if (wasEmpty) {
-        this.#apply(dialogOpened({ shown: this.#device.activity, underneath: null }));
-        this.#showHead();
-      }
-    });
+    return new Promise<unknown>((resolve) => this.#add(entry, resolve as (value: never) => void));
+  }
+
+  /** Queues a dialog, showing it at once when none is open (its listeners may answer it then). */
+  #add(entry: DistributiveOmit<PendingPrompt, 'id' | 'shownAt'>, resolve?: (value: never) => void): void {
+    const prompt = { ...entry, id: this.#nextId++, shownAt: null } as PendingPrompt;
+    if (resolve) this.#resolvers.set(prompt.id, resolve);
+    const wasEmpty = this.queue.length === 0;
+    this.queue = [...this.queue, prompt];
+    if (wasEmpty) {
+      this.#apply(dialogOpened({ shown: this.#device.activity, underneath: null }));
+      this.#showHead();
+    }
   }
 
   #showHead(): void {

@@ -18,6 +18,14 @@ export type ProvisioningEvent =
   | { kind: 'pin'; record: InboxRecord; pin: string }
   | { kind: 'accepted' | 'rejected'; record: InboxRecord };
 
+/**
+ * Where the shown message's dialog takes its turn among the phone's other dialogs
+ * (PromptsState, decision 0180): told whenever the message shown changes, null when none is.
+ */
+export interface DialogOrder {
+  showProvisioning(recordId: string | null): void;
+}
+
 /** A record the phone still has to ask the user about. */
 function needsUser(record: InboxRecord): boolean {
   return record.status === 'awaiting-pin' || record.status === 'awaiting-consent';
@@ -31,12 +39,12 @@ function needsUser(record: InboxRecord): boolean {
 export class ProvisioningState {
   /** Newest first. */
   inbox = $state<InboxRecord[]>([]);
-  /** The message the phone is showing, if any (the user may postpone it with "Later"). */
-  shownId = $state<string | null>(null);
+  #shownId = $state<string | null>(null);
   readonly #store: InboxStore;
   readonly #tree: () => ProvisioningTree | null;
   readonly #imsi: () => string | undefined;
   readonly #clock: Clock;
+  readonly #dialogs: DialogOrder | undefined;
   #listeners: ((event: ProvisioningEvent) => void)[] = [];
 
   constructor(options: {
@@ -44,11 +52,27 @@ export class ProvisioningState {
     tree: () => ProvisioningTree | null;
     imsi: () => string | undefined;
     clock: Clock;
+    /** Without it (tests of the steps alone) the dialog shows whatever else is open. */
+    dialogs?: DialogOrder;
   }) {
     this.#store = options.store;
     this.#tree = options.tree;
     this.#imsi = options.imsi;
     this.#clock = options.clock;
+    this.#dialogs = options.dialogs;
+  }
+
+  /**
+   * The message whose dialog the phone shows, or shows next after the dialogs open before it
+   * (the user may postpone it with "Later").
+   */
+  get shownId(): string | null {
+    return this.#shownId;
+  }
+
+  #show(id: string | null): void {
+    this.#shownId = id;
+    this.#dialogs?.showProvisioning(id);
   }
 
   /** Hears each step taken on a message; returns the unsubscribe function. */
@@ -63,7 +87,7 @@ export class ProvisioningState {
 
   async load(): Promise<void> {
     this.inbox = await this.#store.list();
-    this.shownId = this.inbox.find(needsUser)?.id ?? null;
+    this.#show(this.inbox.find(needsUser)?.id ?? null);
   }
 
   shown = $derived(this.inbox.find((r) => r.id === this.shownId) ?? null);
@@ -112,7 +136,7 @@ export class ProvisioningState {
       ...(imsi !== undefined ? { imsi } : {}),
     });
     const record = await this.#save(this.#planIfReady(received));
-    if (needsUser(record)) this.shownId = record.id;
+    if (needsUser(record)) this.#show(record.id);
     this.#emit({ kind: 'received', record });
     return record;
   }
@@ -160,17 +184,17 @@ export class ProvisioningState {
 
   /** "Later": the message stays pending in the inbox and the notification area. */
   postpone(): void {
-    this.shownId = null;
+    this.#show(null);
   }
 
   open(id: string): void {
-    this.shownId = id;
+    this.#show(id);
   }
 
   async remove(id: string): Promise<void> {
     await this.#store.delete(id);
     this.inbox = this.inbox.filter((r) => r.id !== id);
-    if (this.shownId === id) this.shownId = null;
+    if (this.#shownId === id) this.#show(null);
   }
 
   attemptsLeft(record: InboxRecord): number {

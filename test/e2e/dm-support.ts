@@ -116,7 +116,7 @@ export async function startConnectedHandset(page: Page): Promise<string> {
 
 /**
  * The pushed settings sheet: the user types the provisioning PIN, accepts, and closes it
- * (`close` false leaves "Settings installed" open: a first session's dialog may come on top).
+ * (`close` false leaves "Settings installed" open: a first session's dialog waits behind it).
  * `shot` names a screenshot of the sheet as it arrives.
  */
 export async function acceptPushedSettings(

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openBrowser, screenshot } from './browser.ts';
@@ -137,28 +138,24 @@ describe('the phone’s dialogs for DM user interaction, the PIN and notificatio
       .toEqual({ kind: 'no' });
   });
 
-  it('asks the provisioning PIN, naming it and saying it is not the SIM PIN', async () => {
-    await page.evaluate(() => {
-      const w = window as unknown as { __pin?: unknown };
-      void window
-        .__otaTestHooks!.prompts.askPin({
-          title: 'New settings from your operator',
-          explanation: 'Example Operator sent MMS settings protected by a PIN.',
-          attemptsLeft: 2,
-          error: 'That PIN is not right.',
-        })
-        .then((pin) => (w.__pin = pin));
-    });
+  it('asks the provisioning PIN of a CP message, naming it and saying it is not the SIM PIN', async () => {
+    // Document A pushed with SEC=USERPIN, PIN 1234 (test/vectors/cp/README.md).
+    const hex = readFileSync('test/vectors/cp/push-userpin.hex', 'utf8').trim();
+    await page.evaluate(async (hex) => {
+      const bytes = new Uint8Array(hex.match(/../g)!.map((b) => parseInt(b, 16)));
+      await window.__otaTestHooks!.app.provisioning!.receive(bytes, { source: 'push', sourceName: 'test' });
+    }, hex);
     const dialog = page.getByRole('dialog', { name: 'New settings from your operator' });
+    await dialog.waitFor();
     await expect(dialog.textContent()).resolves.toMatch(/not your SIM PIN/);
-    await expect(dialog.textContent()).resolves.toMatch(/2 attempts left/);
+    await page.getByLabel('Provisioning PIN').fill('4321');
+    await page.keyboard.press('Enter');
+    await dialog.getByText('Wrong PIN. 2 attempts left').waitFor();
     await screenshot(page, 'handset-dialog-pin');
     await expectAccessible(page, 'PIN dialog');
     await page.getByLabel('Provisioning PIN').fill('1234');
     await page.keyboard.press('Enter');
-    await expect
-      .poll(() => page.evaluate(() => (window as unknown as { __pin?: unknown }).__pin))
-      .toBe('1234');
+    await page.getByRole('heading', { name: 'Install new settings?' }).waitFor();
   });
 
   it('lists notifications from other flows in the shade and runs their action', async () => {

@@ -166,8 +166,11 @@ describe('reference server scenarios in the browser', () => {
     const devId = await startConnectedHandset(page);
     const started = await api('/api/scenarios/start', { device: devId, scenario: 'dm-bootstrap-cp' });
     expect(started.pushes).toEqual([expect.objectContaining({ kind: 'cp-bootstrap', delivered: 1 })]);
-    // Installing starts the first session at once; its dialog comes over the "installed" sheet.
+    // Installing starts the first session at once; its dialog waits behind "Settings installed"
+    // (one dialog at a time, decision 0180) and shows once that is closed.
     await acceptPushedSettings(page, '1234', 'scenario6-cp-pushed', false);
+    await page.getByRole('status').filter({ hasText: '1 more question waiting' }).waitFor();
+    await page.getByTestId('incoming-settings').getByRole('button', { name: 'Done' }).click();
 
     // The first session greets the user with a display alert (MINDT=3): it stays at least 3 s.
     const told = page.getByRole('dialog', { name: 'Message from your operator' });
@@ -176,7 +179,6 @@ describe('reference server scenarios in the browser', () => {
     await screenshot(page, 'scenario6-welcome');
     await expectAccessible(page, 'display alert in the first session');
     await told.getByRole('button', { name: 'OK' }).click({ timeout: 10_000 });
-    await page.getByTestId('incoming-settings').getByRole('button', { name: 'Done' }).click();
     await waitForSessions(page, 1);
     expect(await summaries(page)).toEqual([
       expect.objectContaining({ initiator: 'client', outcome: 'completed' }),

@@ -1,6 +1,7 @@
 /**
  * The status bar's activity under the phone's dialogs (src/state/activity.ts, decision 0155):
- * a session that ends while another dialog (a PIN) is open must not leave "Session active".
+ * a session that ends while another dialog is open must not leave "Session active" (the CP
+ * message's dialog: dialog-order.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { activitySet, dialogOpened, dialogsClosed } from '../../../src/state/activity.ts';
@@ -32,15 +33,15 @@ describe('PromptsState.showActivity', () => {
     return { device, prompts: new PromptsState(device) };
   }
 
-  it('a session that ends under a PIN dialog: the bar says Idle once the PIN is answered', async () => {
+  it('a session that ends under a confirmation: the bar says Idle once it is answered', async () => {
     const { device, prompts } = setup();
     prompts.showActivity('in-session');
-    const pin = prompts.askPin({ title: 'New settings from your operator', explanation: 'Type the PIN' });
+    const sure = prompts.confirm({ title: 'Delete My MMS?', body: 'b', confirmLabel: 'Delete' });
     expect(device.activity).toBe('waiting-for-you');
     prompts.showActivity('idle'); // the session ended meanwhile
     expect(device.activity).toBe('waiting-for-you');
-    prompts.answer(prompts.current!, '1234' as never);
-    await expect(pin).resolves.toBe('1234');
+    prompts.answer(prompts.current!, true as never);
+    await expect(sure).resolves.toBe(true);
     expect(device.activity).toBe('idle');
   });
 

@@ -50,12 +50,12 @@ describe('PromptsState', () => {
   });
 
   it('times a DM alert out after MAXDT counted from when it is shown, not from when it was queued', async () => {
-    const pin = prompts.askPin({ title: 'New settings', explanation: 'Type the PIN' });
+    const sure = prompts.confirm({ title: 'Delete My MMS?', body: 'b', confirmLabel: 'Delete' });
     const alert = prompts.ask(confirmAlert('Continue?', 30));
     await vi.advanceTimersByTimeAsync(60_000);
-    expect(prompts.current?.source).toBe('pin');
-    prompts.answer(prompts.current!, '1234' as never);
-    expect(await pin).toBe('1234');
+    expect(prompts.current?.source).toBe('local');
+    prompts.answer(prompts.current!, true as never);
+    expect(await sure).toBe(true);
     const shown = prompts.current!;
     expect(prompts.deadline(shown)).toBe(shown.shownAt! + 30_000);
     await vi.advanceTimersByTimeAsync(29_999);
