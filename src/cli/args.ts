@@ -12,3 +12,13 @@ export function parsePort(text: string | undefined, fallback: number, name: stri
     throw new UsageError(`${name} must be a port number 0-65535, got "${text}"`);
   return port;
 }
+
+/** The reference DM server's URL (`--server`), returned as given once it parses as a URL. */
+export function parseServerUrl(text: string): string {
+  try {
+    new URL(text);
+  } catch {
+    throw new UsageError(`--server: "${text}" is not a URL`);
+  }
+  return text;
+}

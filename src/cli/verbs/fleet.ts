@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseServerUrl } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import { processIo, UsageError, type CliIo } from '../io.ts';
 import type { Verb } from '../verb.ts';
@@ -57,14 +58,9 @@ export const fleetVerb: Verb = {
     });
     const devices = count(values.devices, '--devices');
     if (values.server === undefined) throw new UsageError('--server is required');
-    try {
-      new URL(values.server);
-    } catch {
-      throw new UsageError(`--server: "${values.server}" is not a URL`);
-    }
     const options: FleetOptions = {
       devices,
-      server: values.server,
+      server: parseServerUrl(values.server),
       concurrency: count(values.concurrency, '--concurrency', 8),
     };
     if (values.shard !== undefined) {

@@ -18,6 +18,7 @@ import type { Flow, FlowReport } from '../../core/flow/types.ts';
 import { formatFlowProblems, validateFlow } from '../../core/flow/validate.ts';
 import type { DeviceState } from '../../core/device/state-document.ts';
 import { ManagementTree } from '../../core/tree/tree.ts';
+import { parseServerUrl } from '../args.ts';
 import { EXIT } from '../exit-codes.ts';
 import { readTextArg, UsageError, type CliIo } from '../io.ts';
 import type { Verb } from '../verb.ts';
@@ -136,12 +137,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
 
   let server: HttpFlowServer | undefined;
   if (values.server !== undefined) {
-    let client: ServerClient;
-    try {
-      client = new ServerClient(values.server);
-    } catch {
-      throw new UsageError(`--server: "${values.server}" is not a URL`);
-    }
+    const client = new ServerClient(parseServerUrl(values.server));
     server = new HttpFlowServer(client);
     if (loaded.bundle && loaded.bundle.scenarios.length > 0) {
       try {

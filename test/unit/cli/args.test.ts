@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePort } from '../../../src/cli/args.ts';
+import { parsePort, parseServerUrl } from '../../../src/cli/args.ts';
 import { UsageError } from '../../../src/cli/io.ts';
 
 describe('shared CLI option values', () => {
@@ -12,5 +12,13 @@ describe('shared CLI option values', () => {
       expect(() => parsePort(bad, 1, '--dm-port')).toThrow(
         new UsageError(`--dm-port must be a port number 0-65535, got "${bad}"`),
       );
+  });
+
+  it('takes a --server URL as given and refuses one that does not parse', () => {
+    expect(parseServerUrl('http://127.0.0.1:4180/dm?token=x')).toBe('http://127.0.0.1:4180/dm?token=x');
+    expect(() => parseServerUrl('127.0.0.1:4180x')).toThrow(
+      new UsageError('--server: "127.0.0.1:4180x" is not a URL'),
+    );
+    expect(() => parseServerUrl('')).toThrow(UsageError);
   });
 });
