@@ -18,6 +18,7 @@ import { defaultAnswer } from '../../core/dm/alerts.ts';
 import { createSession, runSession, type DmEncoding, type SessionTrace } from '../../core/dm/session.ts';
 import type { HttpTransport, Prompter } from '../../core/ports.ts';
 import { ManagementTree } from '../../core/tree/tree.ts';
+import { HEADLESS_USER_AGENT } from '../headless-device.ts';
 import { fleetIdentity, shardIndices, type Shard } from './identities.ts';
 import { ServerClient } from './server-client.ts';
 import { systemRandom as random } from '../../adapters/system-random.ts';
@@ -176,7 +177,11 @@ export async function runFleet(options: FleetOptions): Promise<FleetReport> {
       fail(`setup: ${code}`, devId, (error as Error).message);
       return;
     }
-    let transport: HttpTransport = createFetchTransport({ timeoutMs: options.timeoutMs ?? 30000 });
+    // The same user-agent as `session run` and `flow run`, so the server sees one kind of handset.
+    let transport: HttpTransport = createFetchTransport({
+      timeoutMs: options.timeoutMs ?? 30000,
+      headers: { 'user-agent': HEADLESS_USER_AGENT },
+    });
     if (options.wrapTransport) transport = options.wrapTransport(transport, index);
     const t0 = now();
     let trace: SessionTrace;

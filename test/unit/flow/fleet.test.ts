@@ -4,6 +4,7 @@ import { identityProblems } from '../../../src/core/device/identity.ts';
 import { TransportError, type HttpTransport } from '../../../src/core/ports.ts';
 import { fleetIdentity, parseShard, shardIndices } from '../../../src/cli/fleet/identities.ts';
 import { percentile, runFleet } from '../../../src/cli/fleet/run-fleet.ts';
+import { HEADLESS_USER_AGENT } from '../../../src/cli/headless-device.ts';
 import { main } from '../../../src/cli/main.ts';
 import type { DmServer } from '../../../src/server/dm-server.ts';
 import { captureIo } from '../../support/capture-io.ts';
@@ -86,6 +87,19 @@ describe('runFleet', () => {
         example: expect.objectContaining({ reason: expect.any(String) }),
       },
     ]);
+  });
+
+  it('sends the headless device\u2019s user-agent on its DM sessions, like session run and flow run', async () => {
+    const started = await referenceServer();
+    server = started.server;
+    const report = await runFleet({ devices: 1, concurrency: 1, server: started.base });
+    expect(report.completed).toBe(1);
+    const received = started.server.store
+      .all()
+      .flatMap((d) => d.sessions.flatMap((s) => s.trace.messages))
+      .filter((m) => m.direction === 'in');
+    expect(received.length).toBeGreaterThan(0);
+    expect(received.every((m) => m.headers['user-agent'] === HEADLESS_USER_AGENT)).toBe(true);
   });
 
   it('reports an unreachable server as a setup failure', async () => {
