@@ -129,6 +129,10 @@ export class AppState {
     this.#stopEffects = $effect.root(() => {
       $effect(() => this.#watchPush());
       $effect(() => this.#watchApplied());
+      // A CP message received before the first run takes its turn once there is an identity.
+      $effect(() => {
+        if (this.device.identity) untrack(() => this.provisioning?.syncDialog());
+      });
     });
   }
 

@@ -72,7 +72,16 @@ export class ProvisioningState {
 
   #show(id: string | null): void {
     this.#shownId = id;
-    this.#dialogs?.showProvisioning(id);
+    this.syncDialog();
+  }
+
+  /**
+   * Tells the phone's dialog order which message to show. Before the first run (no identity, so
+   * no IMSI to check a network PIN against) the phone shows none; AppState calls this again
+   * when the identity is set.
+   */
+  syncDialog(): void {
+    this.#dialogs?.showProvisioning(this.#imsi() === undefined ? null : this.#shownId);
   }
 
   /** Hears each step taken on a message; returns the unsubscribe function. */

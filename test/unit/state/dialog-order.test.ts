@@ -156,4 +156,22 @@ describe('the CP dialog in the phone’s dialog order', () => {
     expect(prompts.current).toBeNull();
     expect(device.activity).toBe('idle');
   });
+  it('a message received before the first run waits, without "Waiting for you", until there is an identity', async () => {
+    let imsi: string | undefined;
+    provisioning = new ProvisioningState({
+      store,
+      tree: () => tree,
+      imsi: () => imsi,
+      clock,
+      dialogs: prompts,
+    });
+    const record = await provisioning.receive(USERPIN_PUSH, { source: 'push' });
+    expect(provisioning.shownId).toBe(record.id);
+    expect(prompts.current).toBeNull();
+    expect(device.activity).toBe('idle');
+    imsi = IMSI; // the first run saves the identity; AppState then asks for the dialog again
+    provisioning.syncDialog();
+    expect(prompts.current).toMatchObject({ source: 'provisioning', request: { recordId: record.id } });
+    expect(device.activity).toBe('waiting-for-you');
+  });
 });
