@@ -156,12 +156,13 @@ describe('the CP dialog in the phone’s dialog order', () => {
     expect(prompts.current).toBeNull();
     expect(device.activity).toBe('idle');
   });
+
   it('a message received before the first run waits, without "Waiting for you", until there is an identity', async () => {
-    let imsi: string | undefined;
+    const sim: { imsi?: string } = {};
     provisioning = new ProvisioningState({
       store,
       tree: () => tree,
-      imsi: () => imsi,
+      imsi: () => sim.imsi,
       clock,
       dialogs: prompts,
     });
@@ -169,7 +170,7 @@ describe('the CP dialog in the phone’s dialog order', () => {
     expect(provisioning.shownId).toBe(record.id);
     expect(prompts.current).toBeNull();
     expect(device.activity).toBe('idle');
-    imsi = IMSI; // the first run saves the identity; AppState then asks for the dialog again
+    sim.imsi = IMSI; // the first run saves the identity; AppState then asks for the dialog again
     provisioning.syncDialog();
     expect(prompts.current).toMatchObject({ source: 'provisioning', request: { recordId: record.id } });
     expect(device.activity).toBe('waiting-for-you');
