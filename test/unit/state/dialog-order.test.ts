@@ -5,31 +5,16 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryInboxStore } from '../../../src/core/cp/inbox.ts';
-import type { UserInteraction } from '../../../src/core/dm/alerts.ts';
 import type { ManagementTree } from '../../../src/core/tree/tree.ts';
 import type { DeviceActivity } from '../../../src/state/device.svelte.ts';
 import { ProvisioningState } from '../../../src/state/provisioning.svelte.ts';
 import { PromptsState } from '../../../src/state/prompts.svelte.ts';
+import { confirmAlert } from './alerts.fixtures.ts';
 import { clock, freshTree } from '../cp-apply/helpers.ts';
 import { IMSI, vector } from '../cp/vectors.ts';
 
 /** Document A pushed with SEC=USERPIN, PIN 1234 (test/vectors/cp/README.md). */
 const USERPIN_PUSH = vector('push-userpin.hex');
-
-function confirmAlert(text: string, maxDisplaySeconds?: number): UserInteraction {
-  return {
-    kind: 'confirm',
-    alertCode: 1101,
-    CmdID: '7',
-    text,
-    ...(maxDisplaySeconds !== undefined ? { maxDisplaySeconds } : {}),
-    inputType: 'alphanumeric',
-    echoType: 'text',
-    choices: [],
-    options: { unknown: [], warnings: [] },
-    warnings: [],
-  };
-}
 
 describe('the CP dialog in the phone’s dialog order', () => {
   let device: { activity: DeviceActivity };

@@ -4,24 +4,9 @@
  * counted from when a dialog becomes visible (decision 0081).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { UserInteraction } from '../../../src/core/dm/alerts.ts';
 import type { DeviceActivity } from '../../../src/state/device.svelte.ts';
 import { PromptsState } from '../../../src/state/prompts.svelte.ts';
-
-function confirmAlert(text: string, maxDisplaySeconds?: number): UserInteraction {
-  return {
-    kind: 'confirm',
-    alertCode: 1101,
-    CmdID: '7',
-    text,
-    ...(maxDisplaySeconds !== undefined ? { maxDisplaySeconds } : {}),
-    inputType: 'alphanumeric',
-    echoType: 'text',
-    choices: [],
-    options: { unknown: [], warnings: [] },
-    warnings: [],
-  };
-}
+import { confirmAlert } from './alerts.fixtures.ts';
 
 describe('PromptsState', () => {
   let device: { activity: DeviceActivity };
