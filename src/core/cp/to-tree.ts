@@ -310,26 +310,28 @@ class Planner {
   }
 
   private firstNap(ch: CpCharacteristic, values: readonly string[]): Reference | undefined {
-    for (const v of values) {
-      const ref = this.resolveNap(v);
-      if (ref) return ref;
-      this.warn(
-        ch.path,
-        'unresolved-reference',
-        `TO-NAPID "${v}" matches no access point, in this document or on the handset`,
-      );
-    }
-    return undefined;
+    return this.firstResolved(ch, values, (v) => this.resolveNap(v), 'TO-NAPID', 'access point');
   }
 
   private firstProxy(ch: CpCharacteristic, values: readonly string[]): Reference | undefined {
+    return this.firstResolved(ch, values, (v) => this.resolveProxy(v), 'TO-PROXY', 'proxy');
+  }
+
+  /** The first of `values` that resolves; each one that does not before it is warned about. */
+  private firstResolved(
+    ch: CpCharacteristic,
+    values: readonly string[],
+    resolve: (value: string) => Reference | undefined,
+    parm: string,
+    what: string,
+  ): Reference | undefined {
     for (const v of values) {
-      const ref = this.resolveProxy(v);
+      const ref = resolve(v);
       if (ref) return ref;
       this.warn(
         ch.path,
         'unresolved-reference',
-        `TO-PROXY "${v}" matches no proxy, in this document or on the handset`,
+        `${parm} "${v}" matches no ${what}, in this document or on the handset`,
       );
     }
     return undefined;
