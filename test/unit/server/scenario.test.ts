@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ScenarioRun } from '../../../src/core/dm-server/engine.ts';
 import { validateScenario, type Scenario } from '../../../src/core/dm-server/scenario.ts';
 import { SHIPPED_SCENARIO_DIR, loadScenarios } from '../../../src/server/dm-server.ts';
+import { captureIo } from '../../support/capture-io.ts';
 
 const base = { format: 'ota-handset-scenario/1', name: 'test', title: 'Test' };
 
@@ -234,18 +235,12 @@ describe('ota-handset server --validate', () => {
     const dir = mkdtempSync(join(tmpdir(), 'scenario-'));
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ ...base, steps: [{ command: 'Get' }] }));
-    const out: string[] = [];
-    const err: string[] = [];
-    const io = {
-      out: (t: string | Uint8Array) => void out.push(String(t)),
-      err: (t: string) => void err.push(t),
-      readStdin: async () => new Uint8Array(),
-    };
+    const io = captureIo();
     expect(await serverVerb.run(['--validate', join(SHIPPED_SCENARIO_DIR, '01-mms-campaign.json')], io)).toBe(
       0,
     );
-    expect(out.join('')).toMatch(/valid scenario "mms-campaign"/);
+    expect(io.stdout()).toMatch(/valid scenario "mms-campaign"/);
     expect(await serverVerb.run(['--validate', bad], io)).toBe(2);
-    expect(err.join('')).toContain('bad.json: $.steps[0].items: Get needs a non-empty list of items');
+    expect(io.stderr()).toContain('bad.json: $.steps[0].items: Get needs a non-empty list of items');
   });
 });

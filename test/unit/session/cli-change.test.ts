@@ -4,28 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
-import type { CliIo } from '../../../src/cli/io.ts';
 import { freshDeviceState, loadDeviceState, saveDeviceState } from '../../../src/adapters/state-file.ts';
 import { MemoryTreeStore } from '../../../src/adapters/memory-tree-store.ts';
 import { ManagementTree } from '../../../src/core/tree/tree.ts';
 import { DEVICE } from '../../../src/core/tree/types.ts';
 import type { SessionTrace } from '../../../src/core/dm/session.ts';
 import { addAccount, replace, reply, SERVER_ID, startServer, T0 } from './harness.ts';
-
-function captureIo(): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out(text: string | Uint8Array) {
-      io.stdout += typeof text === 'string' ? text : new TextDecoder().decode(text);
-    },
-    err(text: string) {
-      io.stderr += text;
-    },
-    readStdin: async () => new Uint8Array(0),
-  };
-  return io;
-}
+import { captureIo } from '../../support/capture-io.ts';
 
 let dir = '';
 beforeEach(async () => {
@@ -102,9 +87,9 @@ describe('ota-handset session --answer change=', () => {
     const r = await session(['change=no']);
     expect(r.code).toBe(0);
     expect(r.codes).toEqual([[215], [215]]);
-    expect(r.io.stderr).toContain('operator change (command');
-    expect(r.io.stderr).toContain('modify ./MMS/op1 ("Operator MMS") -> no');
-    expect(r.io.stderr).toContain('change which instance is Active ./MMS/op2 -> no');
+    expect(r.io.stderr()).toContain('operator change (command');
+    expect(r.io.stderr()).toContain('modify ./MMS/op1 ("Operator MMS") -> no');
+    expect(r.io.stderr()).toContain('change which instance is Active ./MMS/op2 -> no');
     expect(r.trace?.commands.flatMap((c) => c.statuses.map((s) => s.reason ?? ''))).toContainEqual(
       expect.stringContaining('the user refused: ask before operator changes'),
     );
@@ -123,16 +108,16 @@ describe('ota-handset session --answer change=', () => {
   it('without change= the option is off: both changes apply without a question', async () => {
     const r = await session([]);
     expect(r.codes).toEqual([[200], [200]]);
-    expect(r.io.stderr).not.toContain('operator change');
+    expect(r.io.stderr()).not.toContain('operator change');
     expect(node(r.saved, './MMS/op2')?.flags?.active).toBe(true);
   });
 
   it('change=maybe is a usage error (exit 2), and the usage text documents change=', async () => {
     const r = await session(['change=maybe']);
     expect(r.code).toBe(2);
-    expect(r.io.stderr).toMatch(/change takes yes or no/);
+    expect(r.io.stderr()).toMatch(/change takes yes or no/);
     const help = captureIo();
     await main(['session', '--help'], help);
-    expect(help.stdout + help.stderr).toContain('change=yes|no');
+    expect(help.stdout() + help.stderr()).toContain('change=yes|no');
   });
 });

@@ -4,28 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
-import type { CliIo } from '../../../src/cli/io.ts';
 import { freshDeviceState, loadDeviceState, saveDeviceState } from '../../../src/adapters/state-file.ts';
 import { MemoryTreeStore } from '../../../src/adapters/memory-tree-store.ts';
 import { ManagementTree } from '../../../src/core/tree/tree.ts';
 import { buildPackage0 } from '../../../src/core/dm/package0.ts';
 import { toHex, encodeUtf8 } from '../../../src/core/bytes/index.ts';
 import { add, addAccount, alert, reply, SERVER_ID, startServer, T0 } from './harness.ts';
-
-function captureIo(): CliIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out(text: string | Uint8Array) {
-      io.stdout += typeof text === 'string' ? text : new TextDecoder().decode(text);
-    },
-    err(text: string) {
-      io.stderr += text;
-    },
-    readStdin: async () => new Uint8Array(0),
-  };
-  return io;
-}
+import { captureIo } from '../../support/capture-io.ts';
 
 let dir = '';
 beforeEach(async () => {
@@ -78,11 +63,11 @@ describe('ota-handset session', () => {
         ],
         io,
       );
-      expect(io.stderr).toContain('alert 1101');
+      expect(io.stderr()).toContain('alert 1101');
       expect(code).toBe(0);
-      expect(io.stdout).toContain('Alert 1101');
-      expect(io.stdout).toContain('-> 200 OK');
-      expect(io.stdout).toMatch(/Session completed/);
+      expect(io.stdout()).toContain('Alert 1101');
+      expect(io.stdout()).toContain('-> 200 OK');
+      expect(io.stdout()).toMatch(/Session completed/);
       const trace = JSON.parse(await readFile(tracePath, 'utf8')) as { outcome: string; messages: unknown[] };
       expect(trace.outcome).toBe('completed');
       expect(trace.messages.length).toBe(4);
@@ -98,14 +83,14 @@ describe('ota-handset session', () => {
     const io = captureIo();
     const code = await main(['session', '--state', state, '--account', SERVER_ID, '--timeout', '3000'], io);
     expect(code).toBe(1);
-    expect(io.stdout).toMatch(/Session FAILED/);
+    expect(io.stdout()).toMatch(/Session FAILED/);
   });
 
   it('exit 1 for an unknown account', async () => {
     const state = await stateWithAccount('http://127.0.0.1:9/dm');
     const io = captureIo();
     expect(await main(['session', '--state', state, '--account', 'nobody'], io)).toBe(1);
-    expect(io.stderr).toContain('account-not-found');
+    expect(io.stderr()).toContain('account-not-found');
   });
 });
 
@@ -120,14 +105,14 @@ describe('ota-handset notification inspect', () => {
     const state = await stateWithAccount('http://127.0.0.1:9/dm', true);
     const io = captureIo();
     expect(await main(['notification', 'inspect', file, '--state', state], io)).toBe(0);
-    expect(io.stdout).toContain('SessionID 1234');
-    expect(io.stdout).toContain('informative');
-    expect(io.stdout).toContain('OK');
+    expect(io.stdout()).toContain('SessionID 1234');
+    expect(io.stdout()).toContain('informative');
+    expect(io.stdout()).toContain('OK');
     const io2 = captureIo();
     expect(await main(['notification', 'inspect', file, '--server-password', 'wrong', '--json'], io2)).toBe(
       3,
     );
-    expect(JSON.parse(io2.stdout)).toMatchObject({
+    expect(JSON.parse(io2.stdout())).toMatchObject({
       serverId: SERVER_ID,
       SessionID: '1234',
       digestCheck: { ok: false },
