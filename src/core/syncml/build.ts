@@ -140,19 +140,7 @@ export function statusFor(
   ref: { CmdID: string; MsgRef: string },
   options: StatusOptions = {},
 ): Status {
-  return applyOptions(
-    {
-      kind: 'Status',
-      CmdID: ref.CmdID,
-      MsgRef: ref.MsgRef,
-      CmdRef: cmd.CmdID,
-      Cmd: cmd.kind,
-      ...commandRefs(cmd),
-      Data: code,
-      Items: [],
-    },
-    options,
-  );
+  return statusWithRefs(cmd, commandRefs(cmd), code, ref, options);
 }
 
 /** Status for one Item of a multi-item command (the per-item practice, decision 0042). */
@@ -163,6 +151,20 @@ export function statusForItem(
   ref: { CmdID: string; MsgRef: string },
   options: StatusOptions = {},
 ): Status {
+  const refs = {
+    TargetRef: item.Target ? [item.Target.LocURI] : [],
+    SourceRef: item.Source ? [item.Source.LocURI] : [],
+  };
+  return statusWithRefs(cmd, refs, code, ref, options);
+}
+
+function statusWithRefs(
+  cmd: Command,
+  refs: { TargetRef: string[]; SourceRef: string[] },
+  code: number,
+  ref: { CmdID: string; MsgRef: string },
+  options: StatusOptions,
+): Status {
   return applyOptions(
     {
       kind: 'Status',
@@ -170,8 +172,7 @@ export function statusForItem(
       MsgRef: ref.MsgRef,
       CmdRef: cmd.CmdID,
       Cmd: cmd.kind,
-      TargetRef: item.Target ? [item.Target.LocURI] : [],
-      SourceRef: item.Source ? [item.Source.LocURI] : [],
+      ...refs,
       Data: code,
       Items: [],
     },
