@@ -85,6 +85,16 @@ export async function openHandsetDb(
   return db;
 }
 
+/** Runs `body` on a connection of its own to handset database `name`, closed afterwards. */
+export async function withHandsetDb<T>(name: string, body: (db: HandsetDb) => Promise<T>): Promise<T> {
+  const db = await openHandsetDb(name);
+  try {
+    return await body(db);
+  } finally {
+    db.close();
+  }
+}
+
 export async function loadIdentity(db: HandsetDb): Promise<DeviceIdentity | undefined> {
   return (await db.get('device', 'identity')) as DeviceIdentity | undefined;
 }

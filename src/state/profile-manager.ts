@@ -11,7 +11,7 @@
  * traces can never disagree with storage. See docs/decisions/0137-device-profiles.md.
  */
 import type { Clock } from '../core/ports.ts';
-import { DEFAULT_DB_NAME, loadIdentity, openHandsetDb, type HandsetDb } from '../adapters/db.ts';
+import { DEFAULT_DB_NAME, loadIdentity, withHandsetDb } from '../adapters/db.ts';
 import { readDeviceStateFromDb, writeDeviceStateToDb } from '../adapters/device-state-idb.ts';
 import {
   DEFAULT_PROFILE_ID,
@@ -104,7 +104,7 @@ export class ProfileManager<A extends HandsetApp> {
     this.#registry = registry;
     let profiles = await registry.list();
     if (profiles.length === 0) {
-      const name = (await this.#identityName(DEFAULT_DB_NAME)) ?? 'Handset 1';
+      const name = (await withHandsetDb(DEFAULT_DB_NAME, loadIdentity))?.name ?? 'Handset 1';
       await registry.put({
         id: DEFAULT_PROFILE_ID,
         name,
@@ -161,9 +161,9 @@ export class ProfileManager<A extends HandsetApp> {
   /** A new profile holding a copy of every record of `id`'s database (not shown). */
   async duplicate(id: string): Promise<ProfileRecord> {
     const source = this.#profile(id);
-    const state = await this.#withDb(source.dbName, readDeviceStateFromDb);
+    const state = await withHandsetDb(source.dbName, readDeviceStateFromDb);
     const copy = await this.#newProfile(cleanName(`${source.name} (copy)`, source.name));
-    if (state) await this.#withDb(copy.dbName, (db) => writeDeviceStateToDb(db, state));
+    if (state) await withHandsetDb(copy.dbName, (db) => writeDeviceStateToDb(db, state));
     return copy;
   }
 
@@ -201,7 +201,7 @@ export class ProfileManager<A extends HandsetApp> {
   /** A new profile holding `state`, shown at once. */
   async importAsNew(state: CompleteDeviceState, name?: string): Promise<ProfileRecord> {
     const profile = await this.#newProfile(cleanName(name ?? state.identity.name, state.identity.name));
-    await this.#withDb(profile.dbName, (db) => writeDeviceStateToDb(db, state));
+    await withHandsetDb(profile.dbName, (db) => writeDeviceStateToDb(db, state));
     await this.#show(profile);
     return profile;
   }
@@ -309,7 +309,7 @@ export class ProfileManager<A extends HandsetApp> {
     await this.app?.dispose();
     this.app = null;
     try {
-      await this.#withDb(profile.dbName, (db) => writeDeviceStateToDb(db, state));
+      await withHandsetDb(profile.dbName, (db) => writeDeviceStateToDb(db, state));
     } finally {
       // Also after a failed write: the database kept what it had; show it again.
       await this.#startApp();
@@ -317,21 +317,7 @@ export class ProfileManager<A extends HandsetApp> {
   }
 
   async #readCurrent(): Promise<CompleteDeviceState | null> {
-    return this.#withDb(this.current!.dbName, readDeviceStateFromDb);
-  }
-
-  async #identityName(dbName: string): Promise<string | undefined> {
-    return this.#withDb(dbName, async (db) => (await loadIdentity(db))?.name);
-  }
-
-  /** Runs `body` on a connection of its own, closed afterwards. */
-  async #withDb<T>(dbName: string, body: (db: HandsetDb) => Promise<T>): Promise<T> {
-    const db = await openHandsetDb(dbName);
-    try {
-      return await body(db);
-    } finally {
-      db.close();
-    }
+    return withHandsetDb(this.current!.dbName, readDeviceStateFromDb);
   }
 
   async #refresh(): Promise<void> {

@@ -1,6 +1,12 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_DB_NAME, openHandsetDb, saveIdentity, type HandsetDb } from '../../../src/adapters/db.ts';
+import {
+  DEFAULT_DB_NAME,
+  openHandsetDb,
+  saveIdentity,
+  withHandsetDb,
+  type HandsetDb,
+} from '../../../src/adapters/db.ts';
 import { readDeviceStateFromDb, writeDeviceStateToDb } from '../../../src/adapters/device-state-idb.ts';
 import type { ProfileRecord } from '../../../src/adapters/profiles-db.ts';
 import { DEFAULT_IDENTITY } from '../../../src/core/device/identity.ts';
@@ -32,19 +38,12 @@ function manager() {
   });
 }
 
-async function stateOf(dbName: string) {
-  const db = await openHandsetDb(dbName);
-  try {
-    return await readDeviceStateFromDb(db);
-  } finally {
-    db.close();
-  }
+function stateOf(dbName: string) {
+  return withHandsetDb(dbName, readDeviceStateFromDb);
 }
 
-async function seed(dbName: string, state = sampleState()) {
-  const db = await openHandsetDb(dbName);
-  await writeDeviceStateToDb(db, state);
-  db.close();
+function seed(dbName: string, state = sampleState()) {
+  return withHandsetDb(dbName, (db) => writeDeviceStateToDb(db, state));
 }
 
 beforeEach(() => {

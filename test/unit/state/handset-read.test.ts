@@ -1,6 +1,6 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { startHandsetRead, type HandsetDb } from '../../../src/adapters/db.ts';
+import { startHandsetRead, withHandsetDb, type HandsetDb } from '../../../src/adapters/db.ts';
 import { DEFAULT_IDENTITY } from '../../../src/core/device/identity.ts';
 import { DEVICE } from '../../../src/core/tree/types.ts';
 import { AppState } from '../../../src/state/app.svelte.ts';
@@ -103,5 +103,29 @@ describe('the handset read started at boot (decision 0172)', () => {
     expect(device.storageError).toMatch(/^The handset's storage could not be opened: /);
     expect(device.tree).toBeNull();
     expect(device.loading).toBe(false);
+  });
+});
+
+describe('withHandsetDb', () => {
+  beforeEach(() => {
+    globalThis.indexedDB = new IDBFactory();
+  });
+
+  it('hands the body an open connection and closes it after, also when the body fails', async () => {
+    let used: HandsetDb | undefined;
+    const version = await withHandsetDb('scoped', async (db) => {
+      used = db;
+      expect(await isClosed(db)).toBe(false);
+      return db.version;
+    });
+    expect(version).toBeGreaterThan(0);
+    expect(await isClosed(used!)).toBe(true);
+    await expect(
+      withHandsetDb('scoped', async (db) => {
+        used = db;
+        throw new Error('body failed');
+      }),
+    ).rejects.toThrow('body failed');
+    expect(await isClosed(used!)).toBe(true);
   });
 });
