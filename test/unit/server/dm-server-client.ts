@@ -3,11 +3,17 @@
  * builders, posts them over HTTP, decodes the answers. It follows RespURI like a real client
  * (oma-dm.md §1) and can add md5 / basic Cred or an x-syncml-hmac header (§7).
  */
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { toBase64 } from '../../../src/core/bytes/index.ts';
 import { buildCred, buildHmacHeader, computeMac, parseChal, verifyHmac } from '../../../src/core/dm/auth.ts';
 import { DM_CONTENT_TYPES, decodeDm, encodeDm, type DmEncoding } from '../../../src/core/dm-server/codec.ts';
-import { DmServer, type DmServerOptions } from '../../../src/server/dm-server.ts';
+import { DeviceStore } from '../../../src/server/device-store.ts';
+import {
+  DmServer,
+  SHIPPED_SCENARIO_DIR,
+  loadScenarios,
+  type DmServerOptions,
+} from '../../../src/server/dm-server.ts';
 import { listen } from '../../../src/server/listen.ts';
 import type { Command, Cred, Item, Status, SyncMLMessage } from '../../../src/core/syncml/message.ts';
 import { createHeader } from '../../../src/core/syncml/build.ts';
@@ -20,6 +26,25 @@ export async function startServer(
   const server = new DmServer(options);
   const port = await listen(server.server, 0, '127.0.0.1', 'dm');
   return { server, base: `http://127.0.0.1:${port}` };
+}
+
+/**
+ * For a test file: returns `setup(extra)`, which starts a server with the shipped scenarios and
+ * an in-memory device store (`extra` overrides); every server it started closes after each test.
+ */
+export function shippedServerFixture(): (
+  extra?: DmServerOptions,
+) => Promise<{ server: DmServer; base: string }> {
+  const started: DmServer[] = [];
+  afterEach(async () => {
+    for (const server of started.splice(0)) await server.close();
+  });
+  return async (extra = {}) => {
+    const { scenarios } = await loadScenarios(SHIPPED_SCENARIO_DIR);
+    const result = await startServer({ scenarios, store: DeviceStore.memory(), ...extra });
+    started.push(result.server);
+    return result;
+  };
 }
 
 export const DEVINFO: Item[] = [

@@ -3,33 +3,20 @@
  * Expected statuses and message shapes: oma-dm.md §1 (transport), §3 (packages), §4 (refs),
  * §7 (authentication), §3.1 / §10 (multiple messages, large objects).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeNonce, md5Digest, verifyCred } from '../../../src/core/dm/auth.ts';
 import type { Command } from '../../../src/core/syncml/message.ts';
-import { DeviceStore } from '../../../src/server/device-store.ts';
-import { SHIPPED_SCENARIO_DIR, loadScenarios, type DmServer } from '../../../src/server/dm-server.ts';
 import {
   ScriptedClient,
   b64,
   checkServerHmac,
   commandsOf,
   headerStatus,
-  startServer,
+  shippedServerFixture,
   statusesOf,
 } from './dm-server-client.ts';
 
-let server: DmServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function setup(extra: Parameters<typeof startServer>[0] = {}) {
-  const { scenarios } = await loadScenarios(SHIPPED_SCENARIO_DIR);
-  const started = await startServer({ scenarios, store: DeviceStore.memory(), ...extra });
-  server = started.server;
-  return started;
-}
+const setup = shippedServerFixture();
 
 async function register(base: string, body: Record<string, unknown>): Promise<void> {
   const res = await fetch(`${base}/api/devices`, {

@@ -3,7 +3,7 @@
  * CP and DM bootstraps (§5, §9) and package 0 (oma-dm.md §8), checked with the handset's own
  * parsers and security checks.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseBase64 } from '../../../src/core/bytes/index.ts';
 import { parsePush } from '../../../src/core/cp/push.ts';
 import { verifyPush } from '../../../src/core/cp/security.ts';
@@ -12,22 +12,9 @@ import { parsePackage0, verifyPackage0 } from '../../../src/core/dm/package0.ts'
 import { decodeWbxml } from '../../../src/core/wbxml/index.ts';
 import { readSyncML } from '../../../src/core/syncml/read.ts';
 import type { PushEvent } from '../../../src/core/dm-server/pushes.ts';
-import { DeviceStore } from '../../../src/server/device-store.ts';
-import { SHIPPED_SCENARIO_DIR, loadScenarios, type DmServer } from '../../../src/server/dm-server.ts';
-import { startServer } from './dm-server-client.ts';
+import { shippedServerFixture } from './dm-server-client.ts';
 
-let server: DmServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function setup(extra: Parameters<typeof startServer>[0] = {}) {
-  const { scenarios } = await loadScenarios(SHIPPED_SCENARIO_DIR);
-  const started = await startServer({ scenarios, store: DeviceStore.memory(), ...extra });
-  server = started.server;
-  return started;
-}
+const setup = shippedServerFixture();
 
 async function post(base: string, path: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${base}${path}`, {

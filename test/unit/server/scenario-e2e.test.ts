@@ -5,7 +5,7 @@
  * push (USERPIN) goes through the handset's provisioning pipeline (oma-cp.md §9).
  * Flows: active-default-locked.md (scenarios 1-4) and two authorities with ACLs (9, oma-dm.md §12.4).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { MemoryTreeStore } from '../../../src/adapters/memory-tree-store.ts';
 import { createFetchTransport } from '../../../src/adapters/fetch-transport.ts';
@@ -18,15 +18,10 @@ import type { UserAnswer, UserInteraction } from '../../../src/core/dm/alerts.ts
 import { ManagementTree } from '../../../src/core/tree/tree.ts';
 import { DEVICE } from '../../../src/core/tree/types.ts';
 import { devId as devIdOf } from '../../../src/core/device/identity.ts';
-import { DeviceStore } from '../../../src/server/device-store.ts';
-import { SHIPPED_SCENARIO_DIR, loadScenarios, type DmServer } from '../../../src/server/dm-server.ts';
-import { startServer } from './dm-server-client.ts';
+import type { DmServer } from '../../../src/server/dm-server.ts';
+import { shippedServerFixture } from './dm-server-client.ts';
 
-let server: DmServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const setup = shippedServerFixture();
 
 const clock = { now: () => Date.now() };
 const random = { bytes: (n: number) => new Uint8Array(randomBytes(n)) };
@@ -34,13 +29,6 @@ const random = { bytes: (n: number) => new Uint8Array(randomBytes(n)) };
 async function handset() {
   const tree = await ManagementTree.openWithFactory(new MemoryTreeStore(), clock, DEFAULT_IDENTITY);
   return { tree, devId: devIdOf(DEFAULT_IDENTITY) };
-}
-
-async function setup() {
-  const { scenarios } = await loadScenarios(SHIPPED_SCENARIO_DIR);
-  const started = await startServer({ scenarios, store: DeviceStore.memory() });
-  server = started.server;
-  return started;
 }
 
 /** The server bootstraps the account (DM profile, USERPIN 1234); the handset applies the push. */
