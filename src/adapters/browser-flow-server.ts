@@ -7,7 +7,7 @@
 import type { FlowServer } from '../core/flow/core-device.ts';
 import type { FlowPush } from '../core/flow/port.ts';
 import type { UiMode } from '../core/dm/package0.ts';
-import { parsePushEvent } from '../state/push.svelte.ts';
+import { parsePushEvent } from './push-event.ts';
 
 export class BrowserFlowServer implements FlowServer {
   readonly #base: URL;

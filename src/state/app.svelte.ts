@@ -1,6 +1,7 @@
 import { discardHandsetRead, type HandsetRead } from '../adapters/db.ts';
 import { IdbInboxStore } from '../adapters/idb-inbox-store.ts';
 import { IdbTraceStore } from '../adapters/idb-trace-store.ts';
+import type { ReceivedPush } from '../adapters/push-event.ts';
 import { loadOtaConfig, routingTransport, type OtaConfigLoad } from '../adapters/ota-config.ts';
 import { systemClock } from '../adapters/system-clock.ts';
 import { untrack } from 'svelte';
@@ -13,7 +14,7 @@ import { NotificationsState } from './notifications.svelte.ts';
 import { PreferencesState } from './preferences.svelte.ts';
 import { PromptsState } from './prompts.svelte.ts';
 import { InspectorLinkState } from './inspector-link.svelte.ts';
-import { PushState, type ReceivedPush } from './push.svelte.ts';
+import { PushState } from './push.svelte.ts';
 import type { ProvisioningState } from './provisioning.svelte.ts';
 import { SessionsState } from './sessions.svelte.ts';
 import { SettingsState } from './settings.svelte.ts';

@@ -1,4 +1,4 @@
-import { parseBase64 } from '../core/bytes/index.ts';
+import { parsePushEvent, type ReceivedPush } from '../adapters/push-event.ts';
 
 /** Where the push channel stands, for the inspector. */
 export type PushStatus = 'off' | 'connecting' | 'connected' | 'reconnecting' | 'unavailable';
@@ -11,15 +11,6 @@ export const pushStatusLabels: Record<PushStatus, string> = {
   unavailable: 'Not available',
 };
 
-/** The fields of a server PushEvent (src/core/dm-server/pushes.ts) the handset uses. */
-export interface ReceivedPush {
-  id: string;
-  kind: 'cp' | 'cp-bootstrap' | 'dm-bootstrap' | 'package0';
-  title: string;
-  /** The WSP push PDU (or the package 0) as bytes. */
-  bytes: Uint8Array;
-}
-
 export interface PushDeps {
   /** Routes one event (the CP pipeline or the DM sessions). */
   deliver: (push: ReceivedPush) => Promise<void>;
@@ -27,34 +18,7 @@ export interface PushDeps {
   EventSource?: typeof EventSource;
 }
 
-const KINDS = ['cp', 'cp-bootstrap', 'dm-bootstrap', 'package0'] as const;
 const MAX_RETRY_MS = 60_000;
-
-/** Reads one SSE `data:` payload; null when it is not a push event we can use. */
-export function parsePushEvent(data: string): ReceivedPush | null {
-  let json: unknown;
-  try {
-    json = JSON.parse(data);
-  } catch {
-    return null;
-  }
-  if (!json || typeof json !== 'object') return null;
-  const e = json as Record<string, unknown>;
-  if (typeof e.id !== 'string' || typeof e.bytes !== 'string') return null;
-  if (!(KINDS as readonly unknown[]).includes(e.kind)) return null;
-  let bytes: Uint8Array;
-  try {
-    bytes = parseBase64(e.bytes);
-  } catch {
-    return null;
-  }
-  return {
-    id: e.id,
-    kind: e.kind as ReceivedPush['kind'],
-    title: typeof e.title === 'string' ? e.title : 'your operator',
-    bytes,
-  };
-}
 
 /**
  * The push channel (standing in for SMS): an EventSource on the reference DM server's

@@ -13,7 +13,8 @@ import { DEFAULT_IDENTITY, devId as devIdOf } from '../../../src/core/device/ide
 import { SHIPPED_SCENARIO_DIR, loadScenarios, type DmServer } from '../../../src/server/dm-server.ts';
 import { DeviceStore } from '../../../src/server/device-store.ts';
 import { AppState } from '../../../src/state/app.svelte.ts';
-import { PushState, parsePushEvent, type ReceivedPush } from '../../../src/state/push.svelte.ts';
+import { parsePushEvent, type ReceivedPush } from '../../../src/adapters/push-event.ts';
+import { PushState } from '../../../src/state/push.svelte.ts';
 import { startServer } from '../server/dm-server-client.ts';
 
 type Listener = (event: MessageEvent<string>) => void;
