@@ -350,12 +350,7 @@ function checkTree(failures: FailedCheck[], device: FlowDevice, t: TreeAssertion
 
 function isLockedRefusal(device: FlowDevice, uri: string, reason: string | undefined): boolean {
   if (reason !== undefined && /\bLocked\b/.test(reason)) return true;
-  let u = uri.split('?')[0]!;
-  while (u.includes('/')) {
-    if (device.tree().record(u)?.flags?.locked) return true;
-    u = u.slice(0, u.lastIndexOf('/'));
-  }
-  return false;
+  return device.tree().lockedInstanceOf(uri) !== undefined;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -266,6 +266,12 @@ export class ManagementTree {
     return all.find((i) => i.active) ?? all.find((i) => i.default);
   }
 
+  /** The Locked instance `uri` is in or is, if any (why the user may not change it). */
+  lockedInstanceOf(uri: string): Readonly<NodeRecord> | undefined {
+    const parsed = parseUri(uri);
+    return parsed.ok ? this.lockedInstance(this.index, parsed.uri) : undefined;
+  }
+
   /** Canonical URIs that hold MO instances with Active / Default / Locked. */
   instanceCollections(): string[] {
     return [...this.collections];
