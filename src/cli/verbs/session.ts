@@ -66,10 +66,14 @@ const USAGE = [
 
 type Answers = Map<string, string[]>;
 
+/** The words --answer takes for yes and for no (1101, connect, change). */
+const YES = /^(yes|y|ok|1|true)$/i;
+const NO = /^(no|n|0|false)$/i;
+
 function yesNo(value: string): boolean | undefined {
   const v = value.trim();
-  if (/^(yes|y|ok|1|true)$/i.test(v)) return true;
-  if (/^(no|n|0|false)$/i.test(v)) return false;
+  if (YES.test(v)) return true;
+  if (NO.test(v)) return false;
   return undefined;
 }
 
@@ -99,10 +103,11 @@ export function answerFor(request: UserInteraction, value: string | undefined): 
   switch (request.kind) {
     case 'display':
       return { kind: 'ok' };
-    case 'confirm':
-      if (/^(yes|y|ok|1|true)$/i.test(v)) return { kind: 'yes' };
-      if (/^(no|n|0|false)$/i.test(v)) return { kind: 'no' };
-      throw new UsageError(`--answer 1101 takes yes or no, got "${v}"`);
+    case 'confirm': {
+      const yes = yesNo(v);
+      if (yes === undefined) throw new UsageError(`--answer 1101 takes yes or no, got "${v}"`);
+      return { kind: yes ? 'yes' : 'no' };
+    }
     case 'text-input':
       return { kind: 'text', text: value };
     case 'single-choice':
@@ -215,7 +220,7 @@ export const sessionVerb: Verb = {
         if (check.consent === 'ask-user') {
           const v = answers.get('connect')?.shift() ?? 'yes';
           io.err(`the notification asks the user before connecting -> ${v}\n`);
-          if (!/^(yes|y|ok|1|true)$/i.test(v)) {
+          if (!YES.test(v)) {
             io.out(`The user declined the session requested by ${serverId}.\n`);
             return EXIT.failed;
           }
