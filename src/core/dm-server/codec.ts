@@ -9,8 +9,9 @@ import { writeSyncML } from '../syncml/write.ts';
 import type { SyncMLMessage } from '../syncml/message.ts';
 import { decodeWbxml, encodeWbxml } from '../wbxml/index.ts';
 import { parseXml, writeXml } from '../xml/index.ts';
+import type { DmEncoding } from '../dm/trace.ts';
 
-export type DmEncoding = 'xml' | 'wbxml';
+export type { DmEncoding };
 
 export { DM_CONTENT_TYPES };
 
