@@ -111,6 +111,20 @@ function renderDevices() {
   }
 }
 
+/** A table with one header row; the caller appends the tbody. */
+function headedTable(...headings) {
+  return el('table', {}, el('thead', {}, el('tr', {}, ...headings.map((h) => el('th', {}, h)))));
+}
+
+/** Scenario log entries in step order: keys are dotted step numbers ("2", "2.1", "10"). */
+function byLogKey(a, b) {
+  const x = a.key.split('.').map(Number);
+  const y = b.key.split('.').map(Number);
+  for (let i = 0; i < Math.max(x.length, y.length); i++)
+    if ((x[i] ?? -1) !== (y[i] ?? -1)) return (x[i] ?? -1) - (y[i] ?? -1);
+  return 0;
+}
+
 function renderDetail() {
   const d = state.detail;
   $('device-actions').hidden = !d;
@@ -152,32 +166,9 @@ function renderDetail() {
       run.reason ? el('p', { class: 'bad' }, run.reason) : '',
     );
     if (run.log && run.log.length > 0) {
-      const table = el(
-        'table',
-        {},
-        el(
-          'thead',
-          {},
-          el(
-            'tr',
-            {},
-            el('th', {}, 'Step'),
-            el('th', {}, 'Target'),
-            el('th', {}, 'Status'),
-            el('th', {}, 'Answer'),
-          ),
-        ),
-      );
+      const table = headedTable('Step', 'Target', 'Status', 'Answer');
       const body = el('tbody');
-      const order = (key) => key.split('.').map(Number);
-      const byKey = (a, b) => {
-        const x = order(a.key);
-        const y = order(b.key);
-        for (let i = 0; i < Math.max(x.length, y.length); i++)
-          if ((x[i] ?? -1) !== (y[i] ?? -1)) return (x[i] ?? -1) - (y[i] ?? -1);
-        return 0;
-      };
-      for (const entry of [...run.log].sort(byKey)) {
+      for (const entry of [...run.log].sort(byLogKey)) {
         const statusCell = entry.skipped
           ? el(
               'span',
@@ -241,23 +232,7 @@ function renderTrace(trace) {
   box.append(el('h3', {}, `Trace of session ${trace.SessionID} (${trace.serverId})`));
   if (trace.reason)
     box.append(el('p', { class: 'hint' }, `Outcome: ${trace.outcome ?? 'in progress'}: ${trace.reason}`));
-  const table = el(
-    'table',
-    {},
-    el(
-      'thead',
-      {},
-      el(
-        'tr',
-        {},
-        el('th', {}, 'From'),
-        el('th', {}, 'Command'),
-        el('th', {}, 'Target'),
-        el('th', {}, 'Status'),
-        el('th', {}, 'Result'),
-      ),
-    ),
-  );
+  const table = headedTable('From', 'Command', 'Target', 'Status', 'Result');
   const body = el('tbody');
   for (const c of trace.commands) {
     const label = c.kind === 'Alert' ? `Alert ${c.alert} ${c.alertText ?? ''}` : c.kind;
