@@ -4,17 +4,12 @@
  * narration before each step and its report after. Stop ends a run (and any wait for the
  * presenter); the handset keeps what the steps did.
  */
-import {
-  bundleFromJson,
-  BundleError,
-  bundlePayloadLoader,
-  looksLikeBundle,
-} from '../../../core/flow/bundle.ts';
-import { FlowRun, narrate } from '../../../core/flow/runner.ts';
-import type { Flow, StepReport } from '../../../core/flow/types.ts';
-import { validateFlow, type FlowProblem } from '../../../core/flow/validate.ts';
-import type { AppState } from '../../../state/app.svelte.ts';
-import { BrowserFlowDevice } from '../../../state/flow-device.ts';
+import { bundleFromJson, BundleError, bundlePayloadLoader, looksLikeBundle } from '../core/flow/bundle.ts';
+import { FlowRun, narrate } from '../core/flow/runner.ts';
+import type { Flow, StepReport } from '../core/flow/types.ts';
+import { validateFlow, type FlowProblem } from '../core/flow/validate.ts';
+import type { AppState } from './app.svelte.ts';
+import { BrowserFlowDevice } from './flow-device.ts';
 
 export interface LoadedFlow {
   /** Where it came from: an example's file name or the picked file's. */
