@@ -344,8 +344,7 @@ interface OutChunk {
 
 function randomSessionId(random: Random): string {
   const b = random.bytes(2);
-  const n = ((b[0] ?? 0) << 8) | (b[1] ?? 0) || 1;
-  return n.toString(16).toUpperCase();
+  return sessionIdForAlert(((b[0] ?? 0) << 8) | (b[1] ?? 0) || 1);
 }
 
 function errorJson(error: unknown): SessionTrace['error'] {
