@@ -23,7 +23,7 @@ import { parsePush } from '../src/core/cp/push.ts';
 import { netwpinKey, verifyPush } from '../src/core/cp/security.ts';
 import { decodeWbxml } from '../src/core/wbxml/decode.ts';
 import { writeXml } from '../src/core/xml/index.ts';
-import { formatTable, row, sample, type BenchRow, type Sample } from './lib.ts';
+import { alternateMs, formatTable, row, sample, type BenchRow, type Sample } from './lib.ts';
 
 const SUITE = 'cp';
 const IMSI = '262022033864727';
@@ -38,17 +38,12 @@ function throughput(ours: () => void, theirs: () => void): [Sample, Sample] {
     ours();
     theirs();
   }
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let r = 0; r < RUNS; r++) {
-    let t = performance.now();
-    for (let i = 0; i < PER_RUN; i++) ours();
-    a.push(PER_RUN / ((performance.now() - t) / 1000));
-    t = performance.now();
-    for (let i = 0; i < PER_RUN; i++) theirs();
-    b.push(PER_RUN / ((performance.now() - t) / 1000));
-  }
-  return [sample(a), sample(b)];
+  const batch = (fn: () => void) => () => {
+    for (let i = 0; i < PER_RUN; i++) fn();
+  };
+  const perSecond = (ms: number[]) => sample(ms.map((m) => PER_RUN / (m / 1000)));
+  const [a, b] = alternateMs(batch(ours), batch(theirs), RUNS, 0);
+  return [perSecond(a), perSecond(b)];
 }
 
 export function runCpBench(log: (line: string) => void = () => {}): Promise<BenchRow[]> {

@@ -42,6 +42,33 @@ export async function timeMs(fn: () => unknown | Promise<unknown>, runs = 7, war
   return sample(values);
 }
 
+/**
+ * Times `a` and `b` alternately (a, b, a, b …) so that load from other processes hits both
+ * alike: `warmup` untimed pairs, then `runs` timed pairs. Milliseconds per call of each.
+ */
+export function alternateMs(
+  a: () => unknown,
+  b: () => unknown,
+  runs: number,
+  warmup: number,
+): [number[], number[]] {
+  for (let i = 0; i < warmup; i++) {
+    a();
+    b();
+  }
+  const msA: number[] = [];
+  const msB: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    let t = performance.now();
+    a();
+    msA.push(performance.now() - t);
+    t = performance.now();
+    b();
+    msB.push(performance.now() - t);
+  }
+  return [msA, msB];
+}
+
 /** Builds a row with the ratio of medians. */
 export function row(
   suite: string,

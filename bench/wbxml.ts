@@ -21,7 +21,7 @@ import { encodeWbxml } from '../src/core/wbxml/encode.ts';
 import type { XmlDocument } from '../src/core/wbxml/document.ts';
 import { parseXml, writeXml } from '../src/core/xml/index.ts';
 import { measureDecodeHeap } from './heap/measure.ts';
-import { formatTable, row, sample, timeMs, type BenchRow, type Sample } from './lib.ts';
+import { alternateMs, formatTable, row, sample, timeMs, type BenchRow, type Sample } from './lib.ts';
 
 const SUITE = 'wbxml';
 const FPI = '-//SYNCML//DTD SyncML 1.2//EN';
@@ -209,22 +209,8 @@ export async function runWbxmlBench(log: (line: string) => void = () => {}): Pro
   // ---- scaling -------------------------------------------------------------------
   const scaleSmall = makeDoc(dmMessage(7, 5_000));
   const scaleBig = makeDoc(dmMessage(7, 50_000));
-  // Interleaved (small, big, small, big …) so that load from other processes hits both alike.
   const interleaved = (small: () => unknown, big: () => unknown, runs: number): [Sample, Sample] => {
-    for (let i = 0; i < 3; i++) {
-      small();
-      big();
-    }
-    const a: number[] = [];
-    const b: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      let t = performance.now();
-      small();
-      a.push(performance.now() - t);
-      t = performance.now();
-      big();
-      b.push(performance.now() - t);
-    }
+    const [a, b] = alternateMs(small, big, runs, 3);
     return [sample(a), sample(b)];
   };
   const sizeRatio = scaleBig.wbxml.length / scaleSmall.wbxml.length;
