@@ -10,6 +10,7 @@ import { parseBundle, serializeBundle, type Bundle } from '../core/flow/bundle.t
 import { FLOW_FORMAT, type FlowStep } from '../core/flow/types.ts';
 import { createFactoryTree } from '../core/tree/factory.ts';
 import { OtaError } from '../core/errors.ts';
+import { count } from './wording.ts';
 
 export interface DemoBundleChoice {
   /** Bundle (and flow) name. */
@@ -62,7 +63,7 @@ export function buildDemoBundle(state: CompleteDeviceState, choice: DemoBundleCh
   const bundle: Omit<Bundle, 'deviceDocument'> = {
     name,
     title: name,
-    description: `Made in the browser from the handset "${state.identity.name}" (${chosen.length} payload${chosen.length === 1 ? '' : 's'}).`,
+    description: `Made in the browser from the handset "${state.identity.name}" (${count(chosen.length, 'payload')}).`,
     device,
     payloads,
     scenarios: choice.scenarios,

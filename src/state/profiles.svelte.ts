@@ -8,6 +8,7 @@ import { AppState } from './app.svelte.ts';
 import type { AppUpdateState } from './app-update.svelte.ts';
 import { ProfileManager } from './profile-manager.ts';
 import type { DemoBundleChoice } from './demo-bundle.ts';
+import { count, sentence } from './wording.ts';
 
 /** Where a notice belongs: the Handsets tab, its demo bundle section, or the Device tab's export/import. */
 export type NoticeArea = 'profiles' | 'bundle' | 'transfer';
@@ -25,11 +26,6 @@ export interface ProfilesOptions {
   onAppCreated?(app: AppState): void;
   /** The remembered handset's database read, started by the boot script; the first app takes it. */
   read?: HandsetRead | null;
-}
-
-/** Ends a message with exactly one full stop. */
-function sentence(text: string): string {
-  return `${text.replace(/[.\s]+$/, '')}.`;
 }
 
 /**
@@ -293,6 +289,5 @@ export class ProfilesState {
 }
 
 function describe(state: CompleteDeviceState): string {
-  const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
-  return `${plural(state.nodes.length, 'tree node')}, ${plural(state.inbox.length, 'inbox message')}, ${plural(state.traces.length, 'session trace')}`;
+  return `${count(state.nodes.length, 'tree node')}, ${count(state.inbox.length, 'inbox message')}, ${count(state.traces.length, 'session trace')}`;
 }

@@ -8,19 +8,11 @@ import {
 } from '../core/tree/transfer.ts';
 import type { ManagementTree } from '../core/tree/tree.ts';
 import { DEVICE, LOCAL_USER, server, type Principal } from '../core/tree/types.ts';
+import { count, sentence } from './wording.ts';
 
 export interface ImportNote {
   ok: boolean;
   text: string;
-}
-
-/** Ends a message with exactly one full stop. */
-function sentence(text: string): string {
-  return `${text.replace(/[.\s]+$/, '')}.`;
-}
-
-function count(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /**
