@@ -8,5 +8,3 @@ export const EXIT = {
   /** A security check failed: MAC mismatch, PIN missing or wrong. */
   security: 3,
 } as const;
-
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
