@@ -26,11 +26,7 @@ import type {
 } from '../core/flow/types.ts';
 import { FLOW_FORMAT } from '../core/flow/types.ts';
 import { validateFlow, type FlowValidation } from '../core/flow/validate.ts';
-
-/** How a package 0 was handled (SessionsState's NotificationDelivery). */
-export type RecordedDelivery =
-  | { ok: true; action: 'connected' | 'asked-user' | 'declined-by-user'; traceId?: string }
-  | { ok: false; code: string; message: string };
+import type { NotificationDelivery } from './sessions.svelte.ts';
 
 const CHECK_CODES = ['malformed', 'unknown-server', 'no-server-credentials', 'digest-mismatch'] as const;
 
@@ -79,11 +75,6 @@ export class FlowRecording {
   private readonly pending = new Map<string, PendingCp>();
   private answers: AnswerSpec[] = [];
   private serverSession: { trace: SessionTrace; answers: AnswerSpec[] } | undefined;
-
-  /** Steps so far, with CP messages still waiting on the phone as they would replay. */
-  get size(): number {
-    return this.steps.length;
-  }
 
   cpReceived(record: InboxRecord): void {
     const step: CpStep = { type: 'cp', payload: { hex: payloadHex(record) } };
@@ -166,7 +157,7 @@ export class FlowRecording {
     this.steps.push(step);
   }
 
-  notificationHandled(bytes: Uint8Array, delivery: RecordedDelivery): void {
+  notificationHandled(bytes: Uint8Array, delivery: NotificationDelivery): void {
     const session = this.serverSession;
     this.serverSession = undefined;
     if (!delivery.ok) {
