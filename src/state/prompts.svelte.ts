@@ -3,6 +3,7 @@ import type { Prompter } from '../core/ports.ts';
 import { activitySet, dialogOpened, dialogsClosed, type ActivityLayers } from './activity.ts';
 import { OPERATOR_CHANGE_TITLE } from './operator-change-prompt.ts';
 import type { DeviceActivity } from './device.svelte.ts';
+import { Listeners } from './listeners.ts';
 
 /**
  * The dialog of a received CP message (PIN, consent, result). ProvisioningState drives its steps
@@ -74,7 +75,7 @@ export class PromptsState implements Prompter {
   /** The activity to show once the dialogs close (null while none is open). */
   #activityBefore: DeviceActivity | null = null;
   readonly #device: ActivityHolder;
-  #listeners: PromptListener[] = [];
+  readonly #listeners = new Listeners<PromptListener>();
 
   constructor(device: ActivityHolder) {
     this.#device = device;
@@ -82,8 +83,7 @@ export class PromptsState implements Prompter {
 
   /** Hears dialogs shown and answered; returns the unsubscribe function. */
   listen(listener: PromptListener): () => void {
-    this.#listeners = [...this.#listeners, listener];
-    return () => (this.#listeners = this.#listeners.filter((l) => l !== listener));
+    return this.#listeners.add(listener);
   }
 
   /** `Prompter.ask`: resolves with the user's answer, `cancel`, or `timeout` after MAXDT. */
@@ -160,7 +160,7 @@ export class PromptsState implements Prompter {
     if (!resolve) return;
     this.#resolvers.delete(prompt.id);
     this.#remove(prompt.id);
-    for (const l of this.#listeners) l.answered?.(prompt, value);
+    this.#listeners.each((l) => l.answered?.(prompt, value));
     (resolve as (v: Answer<P>) => void)(value);
   }
 
@@ -212,7 +212,7 @@ export class PromptsState implements Prompter {
     }
     const shown = { ...head, shownAt: Date.now() } as PendingPrompt;
     this.queue = [shown, ...this.queue.slice(1)];
-    for (const l of this.#listeners) l.shown?.(shown);
+    this.#listeners.each((l) => l.shown?.(shown));
     const deadline = this.deadline(shown);
     if (deadline !== null && shown.source === 'dm') {
       this.#timer = setTimeout(() => this.answer(shown, { kind: 'timeout' }), deadline - Date.now());

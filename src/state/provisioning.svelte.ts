@@ -11,6 +11,7 @@ import {
 import { explainMac, type MacExplanation } from '../core/cp/security.ts';
 import type { ProvisioningTree } from '../core/cp/to-tree.ts';
 import type { Clock } from '../core/ports.ts';
+import { Listeners } from './listeners.ts';
 
 /** A step taken on a message, told to listeners (the flow recorder) after it is stored. */
 export type ProvisioningEvent =
@@ -45,7 +46,7 @@ export class ProvisioningState {
   readonly #imsi: () => string | undefined;
   readonly #clock: Clock;
   readonly #dialogs: DialogOrder | undefined;
-  #listeners: ((event: ProvisioningEvent) => void)[] = [];
+  readonly #listeners = new Listeners<(event: ProvisioningEvent) => void>();
 
   constructor(options: {
     store: InboxStore;
@@ -86,12 +87,11 @@ export class ProvisioningState {
 
   /** Hears each step taken on a message; returns the unsubscribe function. */
   listen(listener: (event: ProvisioningEvent) => void): () => void {
-    this.#listeners = [...this.#listeners, listener];
-    return () => (this.#listeners = this.#listeners.filter((l) => l !== listener));
+    return this.#listeners.add(listener);
   }
 
   #emit(event: ProvisioningEvent): void {
-    for (const l of this.#listeners) l(event);
+    this.#listeners.each((l) => l(event));
   }
 
   async load(): Promise<void> {

@@ -20,6 +20,7 @@ import type { ManagementTree } from '../core/tree/tree.ts';
 import type { NewNotification } from './notifications.svelte.ts';
 import type { DeviceActivity } from './device.svelte.ts';
 import type { ActivityHolder, LocalConfirm } from './prompts.svelte.ts';
+import { Listeners } from './listeners.ts';
 
 export type { TraceSummary } from '../adapters/idb-trace-store.ts';
 export type { NotificationCheck, SessionOutcome, SessionTrace } from '../core/dm/session.ts';
@@ -105,7 +106,7 @@ export class SessionsState {
   readonly #random: Random;
   #store: TraceStore | null = null;
   #engine = $state.raw<Engine | null>(null);
-  #listeners: ((event: SessionsEvent) => void)[] = [];
+  readonly #listeners = new Listeners<(event: SessionsEvent) => void>();
   /**
    * While true, accepted bootstraps do not start their first session by themselves: a running
    * flow says when to connect, as on the headless device (decision 0151).
@@ -132,12 +133,11 @@ export class SessionsState {
 
   /** Hears finished sessions and handled notifications; returns the unsubscribe function. */
   listen(listener: (event: SessionsEvent) => void): () => void {
-    this.#listeners = [...this.#listeners, listener];
-    return () => (this.#listeners = this.#listeners.filter((l) => l !== listener));
+    return this.#listeners.add(listener);
   }
 
   #emit(event: SessionsEvent): void {
-    for (const l of this.#listeners) l(event);
+    this.#listeners.each((l) => l(event));
   }
 
   /** Attaches the trace store once storage is open and reads the list. */

@@ -2,6 +2,7 @@ import { statusMeaning } from '../core/syncml/status-codes.ts';
 import type { ManagementTree } from '../core/tree/tree.ts';
 import { LOCAL_USER, type InstanceInfo, type TreeOp, type TreeResult } from '../core/tree/types.ts';
 import { mmsSummary, pocSummary, type ConfigSummary } from './app-summary.ts';
+import { Listeners } from './listeners.ts';
 import {
   SERVICES,
   choiceBlocked,
@@ -61,7 +62,7 @@ function refusal(status: number, reason: string | undefined, lockText: string | 
 export class SettingsState {
   version = $state(0);
   readonly #device: { tree: ManagementTree | null };
-  #listeners: ((event: UserChangeEvent) => void)[] = [];
+  readonly #listeners = new Listeners<(event: UserChangeEvent) => void>();
 
   constructor(device: { tree: ManagementTree | null }) {
     this.#device = device;
@@ -69,13 +70,12 @@ export class SettingsState {
 
   /** Hears the user's changes; returns the unsubscribe function. */
   listen(listener: (event: UserChangeEvent) => void): () => void {
-    this.#listeners = [...this.#listeners, listener];
-    return () => (this.#listeners = this.#listeners.filter((l) => l !== listener));
+    return this.#listeners.add(listener);
   }
 
   #told(ops: TreeOp[], statuses: number[], reason?: string): void {
     const event: UserChangeEvent = { ops, statuses, ...(reason !== undefined ? { reason } : {}) };
-    for (const l of this.#listeners) l(event);
+    this.#listeners.each((l) => l(event));
   }
 
   /** One change as the local user, outside the forms (a scripted flow's user-change step). */
