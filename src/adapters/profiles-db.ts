@@ -82,10 +82,6 @@ export class ProfileRegistry {
     return all.sort((a, b) => a.created - b.created || a.id.localeCompare(b.id));
   }
 
-  async get(id: string): Promise<ProfileRecord | undefined> {
-    return this.db.get('profiles', id);
-  }
-
   async put(profile: ProfileRecord): Promise<void> {
     await this.db.put('profiles', profile);
   }
